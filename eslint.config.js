@@ -1,0 +1,45 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ioModules = ['fs', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns', 'tls', 'os',
+  'worker_threads', 'cluster', 'process', 'readline', 'timers', 'perf_hooks', 'zlib', 'stream'];
+const ioPaths = ioModules.flatMap((m) => [m, `node:${m}`, `${m}/promises`, `node:${m}/promises`]);
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'web/dist/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The core is pure: no I/O, no clock. Time and data arrive as arguments (CONVENTIONS.md §2).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioPaths.map((name) => ({ name, message: 'src/core is pure: do I/O in store/ingest/engine and pass data in.' })),
+        patterns: [{ group: ['../store/*', '../ingest/*', '../engine/*', '../server/*', '../cli/*', '**/store/**', '**/server/**'],
+          message: 'src/core must not depend on outer layers.' }],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'process', message: 'src/core must not read the environment.' },
+        { name: 'setTimeout', message: 'src/core has no clock.' },
+        { name: 'setInterval', message: 'src/core has no clock.' },
+        { name: 'performance', message: 'src/core has no clock.' },
+        { name: 'fetch', message: 'src/core does no I/O.' }],
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'src/core has no clock: take the time as an argument.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/core has no clock: take the time as an argument.' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,114 @@
+/**
+ * The internal service model (DESIGN §2.1, §3.2). `src/spec` parses the versioned YAML into this shape
+ * once, with every default applied; nothing in the core sees YAML or optional-with-default fields.
+ */
+import type { Label, OutcomeSource } from './event.ts';
+
+export type Tier = 0 | 1 | 2;
+export type Task = 'classification' | 'ranking' | 'regression' | 'generative';
+
+export type CompareOp = '<=' | '<' | '>=' | '>' | '==' | '!=';
+
+/** One comparison of an attribute path (e.g. `input.tokens`) with a literal. */
+export interface Comparison {
+  readonly path: readonly string[];
+  readonly op: CompareOp;
+  readonly value: number | string | boolean;
+}
+
+/** A conjunction of comparisons; an empty list always holds. */
+export interface Condition {
+  readonly source: string;
+  readonly all: readonly Comparison[];
+}
+
+export interface LatencyClass {
+  readonly name: string;
+  /** Absent on the catch-all class. */
+  readonly when: Condition | undefined;
+  readonly thresholdMs: number;
+}
+
+export type SloWindow =
+  | { readonly kind: 'rolling'; readonly days: number }
+  | { readonly kind: 'calendar'; readonly unit: 'month'; readonly timeZone: string };
+
+export interface Objectives {
+  readonly errors: number;
+  readonly latency: number;
+  readonly quality: number;
+  /** Explicit, or the product of the other three floored to 4 decimals. */
+  readonly composite: number;
+}
+
+export type QualityMetric =
+  | 'accuracy' | 'precision' | 'recall' | 'f1'
+  | 'hit' | 'precision_at_k' | 'recall_at_k' | 'ndcg' | 'mrr'
+  | 'mae' | 'rmse' | 'within_tolerance'
+  | 'score_mean' | 'pass_rate';
+
+export interface QualityObjective {
+  readonly metric: QualityMetric;
+  readonly class?: Label;
+  readonly score?: string;
+  readonly target: number;
+  readonly perCohort: boolean;
+}
+
+/** How one request's verdict is decided from its outcome, per task (§2.3). */
+export type VerdictRule =
+  | { readonly task: 'classification' }
+  | { readonly task: 'ranking'; readonly k: number }
+  | { readonly task: 'regression'; readonly tolerance: { readonly kind: 'absolute'; readonly value: number } | { readonly kind: 'relative'; readonly pct: number } }
+  | { readonly task: 'generative'; readonly criteria: Condition };
+
+export interface QualitySpec {
+  readonly sources: readonly OutcomeSource[];
+  /** Highest precedence first. */
+  readonly precedence: readonly OutcomeSource[];
+  readonly minSamples: number;
+  readonly stratifyBy: readonly string[];
+  readonly objectives: readonly QualityObjective[];
+  readonly verdict: VerdictRule;
+  /** Feedback proxy rule on `outcome.feedback`, when the spec gives one. */
+  readonly feedbackRule: Condition | undefined;
+  readonly labelGraceMs: number;
+  readonly orphanTtlMs: number;
+}
+
+export interface NotifyTarget {
+  readonly slack?: string;
+  readonly webhook?: string;
+  readonly pagerduty?: { readonly routingKey: string };
+  readonly alertmanager?: string;
+}
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly owner: string;
+  readonly oncall: string;
+  readonly tier: Tier;
+  readonly public: boolean;
+  readonly task: Task;
+  readonly description: string | undefined;
+  readonly window: SloWindow;
+  readonly objectives: Objectives;
+  readonly latency: { readonly classes: readonly LatencyClass[] };
+  readonly errors: { readonly exclude: readonly string[] };
+  readonly quality: QualitySpec;
+  readonly cohorts: readonly string[];
+  /** Most values kept per cohort attribute; the rest fold into `(other)` (§2.5). */
+  readonly cohortCap: number;
+  /** Low-traffic guard of the burn policy (§2.2). */
+  readonly minEvents: number;
+  readonly drift: {
+    readonly features: Readonly<Record<string, 'numeric' | 'categorical'>>;
+    readonly critical: readonly string[];
+  };
+  readonly notify: { readonly owner?: NotifyTarget; readonly oncall?: NotifyTarget };
+  readonly retrain: { readonly webhook: string; readonly cooldownMs: number } | undefined;
+}
+
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const MINUTE_MS = 60_000;

@@ -1,0 +1,150 @@
+/**
+ * The storage port (DESIGN §4, CONVENTIONS §5): the only way the rest of mlslo touches data. Adapters
+ * (sqlite/, memory/; clickhouse/ later) implement it and pass one contract suite (test/store/contract.ts).
+ *
+ * Ingest runs as lookup → pure decision (src/ingest) → commit; one writer at a time (src/ingest/writer.ts)
+ * so nothing changes between the two calls. `commitIngest` is atomic and durable when it resolves.
+ */
+import type { InferenceEvent, OutcomeEvent, OutcomeSource } from '../core/event.ts';
+import type { QualityAcc, RollupCell } from '../core/rollup.ts';
+
+export type Resolution = 'm' | 'h' | 'd';
+export const RESOLUTION_MS: Readonly<Record<Resolution, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `attr === ''` (and `value === ''`) is the whole service; otherwise one cohort attribute's value. */
+export interface CohortRef {
+  readonly attr: string;
+  readonly value: string;
+}
+
+/** A rollup delta keyed by its minute bucket; the store folds it into every resolution. */
+export interface RollupDelta extends CohortRef {
+  readonly service: string;
+  /** Start of the minute bucket, epoch ms, a multiple of 60 000. */
+  readonly minute: number;
+  readonly model: string;
+  readonly cell: RollupCell;
+}
+
+export interface RollupRow extends CohortRef {
+  readonly bucket: number;
+  readonly model: string;
+  readonly cell: RollupCell;
+}
+
+export interface RollupQuery {
+  readonly service: string;
+  readonly resolution: Resolution;
+  /** Buckets with `from <= bucket < to` (bucket starts). */
+  readonly from: number;
+  readonly to: number;
+  /** false: only the whole-service rows (`attr === ''`); true: cohort rows too. */
+  readonly cohorts: boolean;
+}
+
+/** The verdict a request holds now (or had at a step). */
+export interface Verdict {
+  readonly good: boolean;
+  readonly weight: number;
+  readonly source: OutcomeSource;
+  /** ts of the outcome that decided it. */
+  readonly ts: number;
+}
+
+/** What ingest needs to know about an already stored inference. */
+export interface StoredInference {
+  readonly event: InferenceEvent;
+  readonly contentHash: string;
+  /** Input class the event was counted under (ok events), for recounting. */
+  readonly inputClass: string | undefined;
+  readonly eligible: boolean;
+  readonly verdict: Verdict | undefined;
+}
+
+export interface StoredOutcome {
+  readonly event: OutcomeEvent;
+  readonly contentHash: string;
+}
+
+/**
+ * A change of one request's verdict at `stepTs` (the ts of the outcome that caused it). The request's
+ * current quality contribution is the sum of its steps; a report as of `at` leaves out steps after `at`.
+ */
+export interface VerdictStep {
+  readonly service: string;
+  readonly requestId: string;
+  readonly requestTs: number;
+  readonly model: string;
+  readonly cohort: Readonly<Record<string, string>>;
+  readonly stepTs: number;
+  readonly delta: QualityAcc;
+}
+
+export interface IngestLookup {
+  readonly inferences: ReadonlyArray<{ readonly service: string; readonly id: string }>;
+  /** Requests whose outcomes are needed (new outcomes, and new inferences that may have orphans). */
+  readonly requests: ReadonlyArray<{ readonly service: string; readonly id: string }>;
+  readonly outcomeKeys: ReadonlyArray<{ readonly service: string; readonly key: string }>;
+}
+
+/** Maps are keyed by `refKey(service, id)`. */
+export interface IngestSnapshot {
+  readonly inferences: ReadonlyMap<string, StoredInference>;
+  readonly outcomesByRequest: ReadonlyMap<string, readonly StoredOutcome[]>;
+  readonly outcomeHashes: ReadonlyMap<string, string>;
+}
+
+export interface NewInference {
+  readonly event: InferenceEvent;
+  readonly contentHash: string;
+  readonly inputClass: string | undefined;
+  readonly eligible: boolean;
+  readonly verdict: Verdict | undefined;
+}
+
+export interface IngestWrite {
+  readonly inferences: readonly NewInference[];
+  readonly outcomes: ReadonlyArray<{ readonly event: OutcomeEvent; readonly contentHash: string; readonly joined: boolean }>;
+  /** New current verdict of already stored inferences. */
+  readonly verdicts: ReadonlyArray<{ readonly service: string; readonly requestId: string; readonly verdict: Verdict | undefined }>;
+  /** Orphan outcomes that now have their inference. */
+  readonly joinedOutcomes: ReadonlyArray<{ readonly service: string; readonly key: string }>;
+  /** Each entry replaces every stored step of that request. */
+  readonly verdictSteps: ReadonlyArray<{ readonly service: string; readonly requestId: string; readonly steps: readonly VerdictStep[] }>;
+  readonly rollups: readonly RollupDelta[];
+}
+
+export type Role = 'ingest' | 'read' | 'admin' | 'labeler';
+
+export interface ApiKeyRecord {
+  /** Public key id (the prefix shown in listings). */
+  readonly id: string;
+  /** SHA-256 of the secret, hex. The secret itself is never stored. */
+  readonly hash: string;
+  readonly role: Role;
+  /** Scope: `undefined` means every service. */
+  readonly service: string | undefined;
+  readonly createdAt: number;
+}
+
+export interface Store {
+  readonly kind: string;
+  close(): Promise<void>;
+
+  lookupForIngest(q: IngestLookup): Promise<IngestSnapshot>;
+  commitIngest(w: IngestWrite): Promise<void>;
+
+  readRollups(q: RollupQuery): Promise<RollupRow[]>;
+  /** Steps with `stepTs > after` of requests with `requestFrom <= requestTs < requestTo`. */
+  readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]>;
+  /** Outcomes still waiting for their inference, with ts < `before`. */
+  countOrphans(service: string, before: number): Promise<number>;
+
+  createKey(k: ApiKeyRecord): Promise<void>;
+  findKey(hash: string): Promise<ApiKeyRecord | undefined>;
+  listKeys(): Promise<ApiKeyRecord[]>;
+}
+
+export function refKey(service: string, id: string): string {
+  return `${service}\u0000${id}`;
+}
