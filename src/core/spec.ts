@@ -22,6 +22,15 @@ export interface Condition {
   readonly all: readonly Comparison[];
 }
 
+/**
+ * A disjunction of conjunctions: holds when any branch holds (none: never). The feedback proxy rule
+ * needs `||` (DESIGN §2.3: `clicked || dwellMs >= 10000`); `when` and criteria stay plain conjunctions.
+ */
+export interface AnyCondition {
+  readonly source: string;
+  readonly any: readonly Condition[];
+}
+
 export interface LatencyClass {
   readonly name: string;
   /** Absent on the catch-all class. */
@@ -71,7 +80,7 @@ export interface QualitySpec {
   readonly objectives: readonly QualityObjective[];
   readonly verdict: VerdictRule;
   /** Feedback proxy rule on `outcome.feedback`, when the spec gives one. */
-  readonly feedbackRule: Condition | undefined;
+  readonly feedbackRule: AnyCondition | undefined;
   readonly labelGraceMs: number;
   readonly orphanTtlMs: number;
 }

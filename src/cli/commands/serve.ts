@@ -1,0 +1,40 @@
+import { readConfigFile, resolveConfig, type ServeConfig } from '../config.ts';
+import { startServer } from '../../server/run.ts';
+
+interface ServeFlags {
+  port?: number; host?: string; data?: string; specs?: string[]; demo?: boolean; maxEventAge?: string; config?: string;
+}
+
+export async function serveCommand(flags: ServeFlags): Promise<void> {
+  const file = flags.config === undefined ? {} : await readConfigFile(flags.config);
+  const given: Partial<ServeConfig> = {};
+  if (flags.port !== undefined) Object.assign(given, { port: flags.port });
+  if (flags.host !== undefined) Object.assign(given, { host: flags.host });
+  if (flags.data !== undefined) Object.assign(given, { data: flags.data });
+  if (flags.specs !== undefined) Object.assign(given, { specs: flags.specs });
+  if (flags.demo !== undefined) Object.assign(given, { demo: flags.demo });
+  if (flags.maxEventAge !== undefined) Object.assign(given, { maxEventAge: flags.maxEventAge });
+  const cfg = resolveConfig(file, given, flags.config ?? 'flags');
+
+  const server = await startServer(cfg);
+  process.stdout.write(`mlslo listening on ${server.url}\n`);
+  if (server.adminKey !== undefined) {
+    process.stdout.write(`admin key (shown once): ${server.adminKey}\n`);
+    process.stdout.write(`try:  MLSLO_URL=${server.url} MLSLO_KEY=${server.adminKey} ./bin/mlslo report flight-delay-classifier\n`);
+    process.stdout.write(`or:   curl -H 'Authorization: Bearer ${server.adminKey}' ${server.url}/v1/services\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.stderr.write('stopping…\n');
+      server.close().then(resolve, (e: unknown) => {
+        process.stderr.write(`mlslo: error while stopping: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

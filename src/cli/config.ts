@@ -1,0 +1,83 @@
+/**
+ * `mlslo serve` configuration: one schema, one defaults object, validated once and frozen
+ * (CONVENTIONS §10). Precedence: flags > config file (`--config mlslo.yaml`) > defaults. Unknown keys
+ * are errors, in the file and in code.
+ */
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../core/duration.ts';
+import { MlsloError } from '../core/errors.ts';
+
+export interface ServeConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly data: string;
+  readonly specs: readonly string[];
+  readonly demo: boolean;
+  readonly maxEventAge: string;
+  readonly maxBodyBytes: number;
+  readonly maxItems: number;
+  readonly maxQueue: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
+  port: 7070,
+  host: '127.0.0.1',
+  data: './data',
+  specs: [],
+  demo: false,
+  maxEventAge: '7d',
+  maxBodyBytes: 10 * 1024 * 1024,
+  maxItems: 10_000,
+  maxQueue: 64,
+  logLevel: 'warn',
+});
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    host: { type: 'string', minLength: 1 },
+    data: { type: 'string', minLength: 1 },
+    specs: { type: 'array', items: { type: 'string', minLength: 1 } },
+    demo: { type: 'boolean' },
+    maxEventAge: { type: 'string' },
+    maxBodyBytes: { type: 'integer', minimum: 1024 },
+    maxItems: { type: 'integer', minimum: 1 },
+    maxQueue: { type: 'integer', minimum: 1 },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, coerceTypes: false }).compile(schema);
+
+export function resolveConfig(file: Partial<ServeConfig>, flags: Partial<ServeConfig>, source: string): ServeConfig {
+  const merged = { ...DEFAULT_CONFIG, ...file, ...flags };
+  if (!validate(merged)) {
+    const msgs = (validate.errors ?? []).map((e) =>
+      e.keyword === 'additionalProperties'
+        ? `unknown key \`${(e.params as { additionalProperty: string }).additionalProperty}\``
+        : `${e.instancePath.slice(1) || '(root)'} ${e.message ?? 'is invalid'}`);
+    throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: ${msgs.join('; ')}`);
+  }
+  if (parseDuration(merged.maxEventAge) === undefined) {
+    throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: maxEventAge must be a duration such as 7d`);
+  }
+  return Object.freeze({ ...merged, specs: Object.freeze([...merged.specs]) });
+}
+
+export async function readConfigFile(path: string): Promise<Partial<ServeConfig>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `cannot read ${path}`, { cause: e });
+  }
+  const doc: unknown = parseYaml(text);
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${path}: must be a mapping of keys`);
+  return doc as Partial<ServeConfig>;
+}

@@ -1,0 +1,78 @@
+/**
+ * The `mlslo` command (DESIGN §3.4). Each subcommand lives in commands/; this file only wires flags.
+ * Exit codes: 0 success, 1 failure (e.g. an invalid spec, an unreachable server), 2 usage error.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isMlsloError } from '../core/errors.ts';
+import { keysCreateCommand } from './commands/keys.ts';
+import { reportCommand } from './commands/report.ts';
+import { serveCommand } from './commands/serve.ts';
+import { validateCommand } from './commands/validate.ts';
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0–65535)');
+  return n;
+}
+
+const collect = (value: string, prev: string[] | undefined): string[] => [...(prev ?? []), value];
+
+export function buildProgram(): Command {
+  const program = new Command('mlslo')
+    .description('SLOs for machine-learning services: latency, errors and model quality judged together')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program.command('serve')
+    .description('run the server: ingest, reports and (with --demo) a demo service with live data; Ctrl-C stops cleanly')
+    .option('--port <port>', 'TCP port (default 7070; 0 picks a free one)', int)
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--data <dir>', 'data directory holding mlslo.sqlite (default ./data)')
+    .option('--specs <path...>', 'service spec files or directories of *.yaml (repeatable)', collect)
+    .option('--demo', 'also run the demo services with live data, and print an admin key')
+    .option('--max-event-age <duration>', 'oldest inference event accepted (default 7d)')
+    .option('--config <file>', 'YAML config file; flags override it')
+    .addHelpText('after', '\nConfig file keys: port, host, data, specs, demo, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel.')
+    .action(serveCommand);
+
+  const keys = program.command('keys').description('manage API keys');
+  keys.command('create')
+    .description('create an API key and print it once (works whether or not a server runs on the data directory)')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(['ingest', 'read', 'admin', 'labeler']).makeOptionMandatory())
+    .option('--service <name>', 'limit the key to one service')
+    .option('--data <dir>', 'data directory (default ./data)', './data')
+    .action(keysCreateCommand);
+
+  program.command('validate')
+    .description('check service spec files; prints every problem as FILE:LINE:COL: /pointer: message; exit 1 if any')
+    .argument('<file...>', 'spec files (YAML, apiVersion mlslo/v1)')
+    .action(validateCommand);
+
+  program.command('report')
+    .description('print the SLO report of a service from a running server')
+    .argument('<name>', 'service name')
+    .option('--window <duration>', 'report window such as 30d, 7d or 6h (default: the spec\'s window)')
+    .option('--at <iso>', 'evaluate as of this instant (ISO-8601 with offset)')
+    .option('--json', 'print the report document as JSON')
+    .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
+    .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
+    .action(reportCommand);
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`mlslo: ${isMlsloError(e) ? e.message : (e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exitCode = code;

@@ -1,0 +1,251 @@
+/**
+ * The SLO report of one service over one window (DESIGN §3.3), computed from merged rollup cells.
+ * Pure: the caller reads the cells (src/engine/report.ts) and passes the evaluation time in.
+ *
+ * Counting conventions (§2.1, §2.4):
+ * - errors:    good = ok,            total = eligible requests
+ * - latency:   good = ok and fast,   total = ok requests
+ * - quality:   q̂ over judged ok requests; good = q̂ · ok and total = ok, i.e. the estimate extended to
+ *              every ok request, so the budget is in requests like the other dimensions
+ * - composite: good = okFast · q̂ (an upper bound okFast when q̂ is insufficient), total = eligible
+ */
+import type { BurnPolicy } from './burn-policy.ts';
+import { burnRate, evaluateBurn, policyWindows } from './burn-rate.ts';
+import { compositeEstimate } from './composite.ts';
+import { errorBudget } from './error-budget.ts';
+import { quantile } from './latency-sketch.ts';
+import { estimateQuality, type QualityEstimate } from './quality-estimate.ts';
+import { eligible, okFast, type RollupCell } from './rollup.ts';
+import type { ServiceSpec } from './spec.ts';
+import { wilson } from './stats/wilson.ts';
+
+export interface Interval {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export type Dimension = 'errors' | 'latency' | 'quality' | 'composite';
+export const DIMENSIONS: readonly Dimension[] = ['errors', 'latency', 'quality', 'composite'];
+
+export interface DimensionReport {
+  readonly objective: number;
+  /** null when the window holds no events for this dimension. */
+  readonly sli: number | null;
+  readonly interval: Interval | null;
+  readonly good: number;
+  readonly total: number;
+  readonly budget: number;
+  readonly consumed: number;
+  readonly remaining: number;
+  /** Burn rate per policy window (`5m`, `1h`, …); null without events (never fires). */
+  readonly burnRates: Readonly<Record<string, number | null>>;
+}
+
+export interface ErrorsReport extends DimensionReport {
+  readonly byType: Readonly<Record<string, number>>;
+  readonly excluded: number;
+}
+
+export interface LatencyClassReport {
+  readonly name: string;
+  readonly thresholdMs: number;
+  readonly ok: number;
+  readonly fast: number;
+  readonly sli: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+}
+
+export interface LatencyReport extends DimensionReport {
+  readonly classes: readonly LatencyClassReport[];
+}
+
+export interface QualityReport extends DimensionReport {
+  readonly status: 'ok' | 'insufficient';
+  readonly qHat: number | null;
+  readonly judged: number;
+  readonly effectiveN: number | null;
+  readonly coverage: number | null;
+  readonly pending: number;
+  readonly minSamples: number;
+}
+
+export interface CompositeReport extends DimensionReport {
+  /** True when q̂ is insufficient and the composite is the upper bound okFast / eligible. */
+  readonly upperBound: boolean;
+}
+
+export interface BurnAlertRow {
+  readonly dimension: Dimension;
+  readonly severity: 'page' | 'ticket';
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  readonly factor: number;
+  readonly longBurn: number | null;
+  readonly shortBurn: number | null;
+  readonly firing: boolean;
+}
+
+/** One row of the cohort or model-version breakdown. */
+export interface BreakdownRow {
+  readonly attr?: string;
+  readonly value?: string;
+  readonly model?: string;
+  readonly eligible: number;
+  readonly errors: { readonly sli: number | null; readonly interval: Interval | null };
+  readonly latency: { readonly sli: number | null; readonly interval: Interval | null };
+  readonly quality: { readonly status: 'ok' | 'insufficient'; readonly qHat: number | null; readonly interval: Interval | null; readonly judged: number };
+  readonly composite: { readonly sli: number | null; readonly upperBound: boolean };
+}
+
+export interface ServiceReport {
+  readonly service: string;
+  readonly window: string;
+  readonly from: string;
+  readonly to: string;
+  readonly asOf: string;
+  readonly errors: ErrorsReport;
+  readonly latency: LatencyReport;
+  readonly quality: QualityReport;
+  readonly composite: CompositeReport;
+  readonly burnAlerts: readonly BurnAlertRow[];
+  readonly cohorts: readonly BreakdownRow[];
+  readonly versions: readonly BreakdownRow[];
+  readonly orphans: number;
+}
+
+export interface ReportInput {
+  readonly spec: ServiceSpec;
+  readonly policy: BurnPolicy;
+  readonly windowLabel: string;
+  readonly from: number;
+  readonly to: number;
+  readonly asOf: number;
+  /** The whole window. */
+  readonly cell: RollupCell;
+  /** The whole-service cell of each policy window, ending at `to`. */
+  readonly burnCells: ReadonlyMap<number, RollupCell>;
+  readonly cohorts: ReadonlyArray<{ readonly attr: string; readonly value: string; readonly cell: RollupCell }>;
+  readonly versions: ReadonlyArray<{ readonly model: string; readonly cell: RollupCell }>;
+  /** ok requests younger than labelGrace without a verdict. */
+  readonly pending: number;
+  readonly orphans: number;
+}
+
+const ratio = (good: number, total: number): number | null => (total > 0 ? good / total : null);
+const interval = (good: number, total: number): Interval | null => wilson(good, total) ?? null;
+
+export function formatWindow(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']];
+  for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** good/total of one dimension in one cell. */
+export function dimensionCounts(d: Dimension, cell: RollupCell, q: QualityEstimate): { good: number; total: number } {
+  switch (d) {
+    case 'errors':
+      return { good: cell.ok, total: eligible(cell) };
+    case 'latency':
+      return { good: okFast(cell), total: cell.ok };
+    case 'quality':
+      return q.status === 'ok' ? { good: q.qHat * cell.ok, total: cell.ok } : { good: 0, total: 0 };
+    case 'composite': {
+      const c = compositeEstimate({ eligible: eligible(cell), okFast: okFast(cell), quality: q });
+      return { good: c.good, total: eligible(cell) };
+    }
+  }
+}
+
+function objectiveOf(spec: ServiceSpec, d: Dimension): number {
+  return spec.objectives[d];
+}
+
+function dimension(d: Dimension, input: ReportInput, q: QualityEstimate): DimensionReport {
+  const objective = objectiveOf(input.spec, d);
+  const { good, total } = dimensionCounts(d, input.cell, q);
+  const b = errorBudget(objective, total, total - good);
+  const burnRates: Record<string, number | null> = {};
+  for (const w of policyWindows(input.policy)) {
+    const cell = input.burnCells.get(w);
+    if (cell === undefined) continue;
+    const c = dimensionCounts(d, cell, estimateQuality(cell.quality, input.spec.quality.minSamples));
+    burnRates[formatWindow(w)] = burnRate(c.good, c.total, objective) ?? null;
+  }
+  const sli = d === 'quality' ? (q.status === 'ok' ? q.qHat : null) : ratio(good, total);
+  const iv = d === 'quality' ? (q.status === 'ok' ? q.interval : null) : d === 'composite' ? null : interval(good, total);
+  return { objective, sli, interval: iv, good, total, budget: b.budget, consumed: b.consumed, remaining: b.remaining, burnRates };
+}
+
+function breakdown(cell: RollupCell, minSamples: number): Omit<BreakdownRow, 'attr' | 'value' | 'model'> {
+  const q = estimateQuality(cell.quality, minSamples);
+  const c = compositeEstimate({ eligible: eligible(cell), okFast: okFast(cell), quality: q });
+  return {
+    eligible: eligible(cell),
+    errors: { sli: ratio(cell.ok, eligible(cell)), interval: interval(cell.ok, eligible(cell)) },
+    latency: { sli: ratio(okFast(cell), cell.ok), interval: interval(okFast(cell), cell.ok) },
+    quality: q.status === 'ok'
+      ? { status: 'ok', qHat: q.qHat, interval: q.interval, judged: q.judged }
+      : { status: 'insufficient', qHat: null, interval: null, judged: q.judged },
+    composite: { sli: c.sli ?? null, upperBound: c.upperBound },
+  };
+}
+
+export function buildReport(input: ReportInput): ServiceReport {
+  const { spec, cell } = input;
+  const q = estimateQuality(cell.quality, spec.quality.minSamples);
+  const errors = dimension('errors', input, q);
+  const latency = dimension('latency', input, q);
+  const quality = dimension('quality', input, q);
+  const composite = dimension('composite', input, q);
+
+  const classes = spec.latency.classes.map((c): LatencyClassReport => {
+    const acc = cell.classes[c.name];
+    const pick = (p: number): number | null => (acc === undefined ? null : quantile(acc.sketch, p) ?? null);
+    return { name: c.name, thresholdMs: c.thresholdMs, ok: acc?.ok ?? 0, fast: acc?.fast ?? 0, sli: ratio(acc?.fast ?? 0, acc?.ok ?? 0), p50: pick(0.5), p90: pick(0.9), p99: pick(0.99) };
+  });
+
+  const burnAlerts: BurnAlertRow[] = [];
+  for (const d of DIMENSIONS) {
+    const objective = objectiveOf(spec, d);
+    const rows = evaluateBurn(input.policy, objective, (w) => {
+      const c = input.burnCells.get(w);
+      if (c === undefined) return { good: 0, total: 0 };
+      return dimensionCounts(d, c, estimateQuality(c.quality, spec.quality.minSamples));
+    }, spec.minEvents);
+    for (const r of rows) {
+      burnAlerts.push({
+        dimension: d, severity: r.severity, longWindow: formatWindow(r.longMs), shortWindow: formatWindow(r.shortMs), factor: r.factor,
+        longBurn: r.longBurn ?? null, shortBurn: r.shortBurn ?? null, firing: r.fires,
+      });
+    }
+  }
+
+  const composite_ = compositeEstimate({ eligible: eligible(cell), okFast: okFast(cell), quality: q });
+  return {
+    service: spec.name,
+    window: input.windowLabel,
+    from: new Date(input.from).toISOString(),
+    to: new Date(input.to).toISOString(),
+    asOf: new Date(input.asOf).toISOString(),
+    errors: { ...errors, byType: { ...cell.errors }, excluded: cell.excluded },
+    latency: { ...latency, classes },
+    quality: {
+      ...quality,
+      status: q.status,
+      qHat: q.status === 'ok' ? q.qHat : null,
+      judged: q.judged,
+      effectiveN: q.status === 'ok' ? q.effectiveN : null,
+      coverage: ratio(cell.quality.judged, cell.ok),
+      pending: input.pending,
+      minSamples: spec.quality.minSamples,
+    },
+    composite: { ...composite, upperBound: composite_.upperBound },
+    burnAlerts,
+    cohorts: input.cohorts.map((c) => ({ attr: c.attr, value: c.value, ...breakdown(c.cell, spec.quality.minSamples) })),
+    versions: input.versions.map((v) => ({ model: v.model, ...breakdown(v.cell, spec.quality.minSamples) })),
+    orphans: input.orphans,
+  };
+}
+

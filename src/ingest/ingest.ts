@@ -1,0 +1,127 @@
+/**
+ * The ingest pipeline: validate items, check service, scope and time window, then — one batch at a
+ * time — look up what is stored, plan (plan.ts) and commit atomically. A batch resolves only after its
+ * commit is durable; a queue that is too deep refuses new batches (429) instead of growing memory.
+ */
+import { MlsloError } from '../core/errors.ts';
+import type { ServiceSpec } from '../core/spec.ts';
+import { refKey, type IngestLookup, type Store } from '../store/port.ts';
+import { canonicalJson, contentHash } from './content-hash.ts';
+import { isBadLine } from './decode-body.ts';
+import { planIngest, type PlannedItem, type Rejection } from './plan.ts';
+import { validateItem } from './validate-event.ts';
+
+export interface IngestOptions {
+  readonly store: Store;
+  readonly specs: () => ReadonlyMap<string, ServiceSpec>;
+  readonly now: () => number;
+  /** Oldest accepted inference, as an age in ms (DESIGN §3.1 default 7 days). */
+  readonly maxEventAgeMs: number;
+  /** Batches waiting for the writer before new ones are refused. */
+  readonly maxQueue: number;
+}
+
+export interface IngestResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: Rejection[];
+}
+
+/** Which services a key may write: `undefined` means every service. */
+export interface WriteScope {
+  readonly service: string | undefined;
+}
+
+const FUTURE_MS = 10 * 60_000;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export class Ingestor {
+  private tail: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+
+  constructor(private readonly opts: IngestOptions) {}
+
+  get queueDepth(): number {
+    return this.queued;
+  }
+
+  /** Validates and stores `items`; resolves once the valid ones are durable. */
+  async ingest(items: readonly unknown[], scope: WriteScope): Promise<IngestResult> {
+    const { valid, rejected } = this.validate(items, scope);
+    if (valid.length === 0) return { accepted: 0, duplicates: 0, rejected };
+    if (this.queued >= this.opts.maxQueue) throw new MlsloError('MLSLO_ERR_OVERLOADED', `${this.queued} batches are waiting`);
+    this.queued++;
+    const run = this.tail.then(() => this.commit(valid));
+    this.tail = run.catch(() => undefined);
+    try {
+      const plan = await run;
+      return { accepted: plan.accepted, duplicates: plan.duplicates, rejected: [...rejected, ...plan.rejected].sort((a, b) => a.index - b.index) };
+    } finally {
+      this.queued--;
+    }
+  }
+
+  private validate(items: readonly unknown[], scope: WriteScope): { valid: PlannedItem[]; rejected: Rejection[] } {
+    const specs = this.opts.specs();
+    const now = this.opts.now();
+    const valid: PlannedItem[] = [];
+    const rejected: Rejection[] = [];
+    items.forEach((raw, index) => {
+      if (isBadLine(raw)) {
+        rejected.push({ index, code: 'invalid_json', path: '', message: `the line is not valid JSON: ${raw.badLine}` });
+        return;
+      }
+      const r = validateItem(raw);
+      if (!r.ok) {
+        rejected.push({ index, ...r.problem });
+        return;
+      }
+      const e = r.event;
+      const spec = specs.get(e.service);
+      if (spec === undefined) {
+        rejected.push({ index, code: 'unknown_service', path: '/service', message: `no spec declares service \`${e.service}\`` });
+        return;
+      }
+      if (scope.service !== undefined && scope.service !== e.service) {
+        rejected.push({ index, code: 'forbidden_service', path: '/service', message: `this key may only write service \`${scope.service}\`` });
+        return;
+      }
+      const oldest = now - (e.kind === 'inference' ? this.opts.maxEventAgeMs : spec.quality.labelGraceMs);
+      if (e.ts < oldest) {
+        rejected.push({ index, code: 'too_old', path: '/ts', message: `${iso(e.ts)} is before ${iso(oldest)}, the oldest ${e.kind} accepted now` });
+        return;
+      }
+      if (e.ts > now + FUTURE_MS) {
+        rejected.push({ index, code: 'too_new', path: '/ts', message: `${iso(e.ts)} is more than 10 minutes after the server's time ${iso(now)}` });
+        return;
+      }
+      const json = canonicalJson(e);
+      valid.push({ index, event: e, json, hash: contentHash(json) });
+    });
+    return { valid, rejected };
+  }
+
+  private async commit(items: PlannedItem[]) {
+    const lookup: { inferences: Array<{ service: string; id: string }>; requests: Array<{ service: string; id: string }>; outcomeKeys: Array<{ service: string; key: string }> } =
+      { inferences: [], requests: [], outcomeKeys: [] };
+    const requests = new Map<string, { service: string; id: string }>();
+    for (const { event: e } of items) {
+      if (e.kind === 'inference') {
+        lookup.inferences.push({ service: e.service, id: e.id });
+        requests.set(refKey(e.service, e.id), { service: e.service, id: e.id });
+      } else {
+        lookup.outcomeKeys.push({ service: e.service, key: e.key });
+        lookup.inferences.push({ service: e.service, id: e.requestId });
+        requests.set(refKey(e.service, e.requestId), { service: e.service, id: e.requestId });
+      }
+    }
+    lookup.requests.push(...requests.values());
+    const snapshot = await this.opts.store.lookupForIngest(lookup satisfies IngestLookup);
+    const plan = planIngest(items, snapshot, this.opts.specs());
+    await this.opts.store.commitIngest(plan.write);
+    return plan;
+  }
+}

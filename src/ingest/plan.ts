@@ -1,0 +1,208 @@
+/**
+ * The pure decision of an ingest batch: given the valid items and what the store already holds, which
+ * events are new, duplicates or conflicts; which outcomes join which requests; how each touched
+ * request's verdict and verdict timeline change; and the rollup deltas that follow. No I/O: the writer
+ * (ingest.ts) looks up, calls this, and commits the result atomically.
+ */
+import type { InferenceEvent, MlEvent, OutcomeEvent } from '../core/event.ts';
+import { classify } from '../core/input-class.ts';
+import { addLatency } from '../core/latency-sketch.ts';
+import { addQuality, classAcc, createCell, createQualityAcc, negateQuality, verdictQuality, type QualityAcc, type RollupCell } from '../core/rollup.ts';
+import type { ServiceSpec } from '../core/spec.ts';
+import { judge, verdictTimeline } from '../core/verdict.ts';
+import {
+  refKey, type IngestSnapshot, type IngestWrite, type NewInference, type RollupDelta, type StoredOutcome, type Verdict, type VerdictStep,
+} from '../store/port.ts';
+import type { ItemProblem } from './validate-event.ts';
+
+export interface PlannedItem {
+  readonly index: number;
+  readonly event: MlEvent;
+  readonly json: string;
+  readonly hash: string;
+}
+
+export interface Rejection extends ItemProblem {
+  readonly index: number;
+}
+
+export interface Plan {
+  readonly write: IngestWrite;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: Rejection[];
+}
+
+const MINUTE = 60_000;
+
+function quality(v: Verdict | undefined): QualityAcc {
+  return v === undefined ? createQualityAcc() : verdictQuality(v.good, v.weight);
+}
+
+function sameVerdict(a: Verdict | undefined, b: Verdict | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.good === b.good && a.weight === b.weight && a.source === b.source && a.ts === b.ts;
+}
+
+function isZero(q: QualityAcc): boolean {
+  return q.judged === 0 && q.good === 0 && q.sumW === 0 && q.sumW2 === 0 && q.sumWGood === 0;
+}
+
+export function isEligible(spec: ServiceSpec, e: InferenceEvent): boolean {
+  return e.status === 'ok' || !spec.errors.exclude.includes(e.errorType);
+}
+
+/** Cohort attributes of the event that the spec declares: the rows besides the whole-service one. */
+export function cohortOf(spec: ServiceSpec, e: InferenceEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const attr of spec.cohorts) {
+    const v = e.cohort[attr];
+    if (v !== undefined) out[attr] = v;
+  }
+  return out;
+}
+
+class RollupBuilder {
+  private readonly cells = new Map<string, RollupDelta>();
+
+  /** The cells (whole service + each declared cohort value) an inference event counts in. */
+  cellsFor(spec: ServiceSpec, e: InferenceEvent): RollupCell[] {
+    const minute = Math.floor(e.ts / MINUTE) * MINUTE;
+    const out = [this.cell(e.service, minute, e.model, '', '')];
+    for (const [attr, value] of Object.entries(cohortOf(spec, e))) out.push(this.cell(e.service, minute, e.model, attr, value));
+    return out;
+  }
+
+  private cell(service: string, minute: number, model: string, attr: string, value: string): RollupCell {
+    const k = `${service}\u0000${minute}\u0000${model}\u0000${attr}\u0000${value}`;
+    let d = this.cells.get(k);
+    if (d === undefined) {
+      d = { service, minute, model, attr, value, cell: createCell() };
+      this.cells.set(k, d);
+    }
+    return d.cell;
+  }
+
+  deltas(): RollupDelta[] {
+    return [...this.cells.values()];
+  }
+}
+
+function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec): void {
+  const e = n.event;
+  const threshold = n.inputClass === undefined ? 0 : spec.latency.classes.find((c) => c.name === n.inputClass)?.thresholdMs ?? 0;
+  for (const c of cells) {
+    c.total += 1;
+    if (!n.eligible) c.excluded += 1;
+    else if (e.status === 'ok') {
+      c.ok += 1;
+      const acc = classAcc(c, n.inputClass!);
+      acc.ok += 1;
+      if (e.latencyMs <= threshold) acc.fast += 1;
+      addLatency(acc.sketch, e.latencyMs);
+    } else c.errors[e.errorType] = (c.errors[e.errorType] ?? 0) + 1;
+  }
+}
+
+function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: ReadonlyArray<{ ts: number; verdict: Verdict | undefined }>): VerdictStep[] {
+  const steps: VerdictStep[] = [];
+  let prev: Verdict | undefined;
+  const cohort = cohortOf(spec, e);
+  for (const point of timeline) {
+    const delta = quality(point.verdict);
+    addQuality(delta, negateQuality(quality(prev)));
+    steps.push({ service: e.service, requestId: e.id, requestTs: e.ts, model: e.model, cohort, stepTs: point.ts, delta });
+    prev = point.verdict;
+  }
+  return steps;
+}
+
+export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapshot, specs: ReadonlyMap<string, ServiceSpec>): Plan {
+  const rejected: Rejection[] = [];
+  let duplicates = 0;
+  const fresh = new Map<string, NewInference & { hash: string }>();
+  const freshOutcomes = new Map<string, { event: OutcomeEvent; hash: string }>();
+  const outcomesByRequest = new Map<string, Array<{ event: OutcomeEvent; contentHash: string }>>();
+  const touched = new Set<string>();
+
+  for (const item of items) {
+    const e = item.event;
+    if (e.kind === 'inference') {
+      const k = refKey(e.service, e.id);
+      const known = snapshot.inferences.get(k)?.contentHash ?? fresh.get(k)?.hash;
+      if (known !== undefined) {
+        if (known === item.hash) duplicates++;
+        else rejected.push({ index: item.index, code: 'conflict', path: '/id', message: `request \`${e.id}\` is stored with other content; ids are never overwritten` });
+        continue;
+      }
+      const spec = specs.get(e.service)!;
+      const eligible = isEligible(spec, e);
+      const inputClass = e.status === 'ok' && eligible ? classify(spec.latency.classes, { input: e.input }).name : undefined;
+      fresh.set(k, { event: e, contentHash: item.hash, hash: item.hash, inputClass, eligible, verdict: undefined });
+      touched.add(k);
+    } else {
+      const k = refKey(e.service, e.key);
+      const known = snapshot.outcomeHashes.get(k) ?? freshOutcomes.get(k)?.hash;
+      if (known !== undefined) {
+        if (known === item.hash) duplicates++;
+        else rejected.push({ index: item.index, code: 'conflict', path: '/id', message: 'an outcome with this identity is stored with other content' });
+        continue;
+      }
+      freshOutcomes.set(k, { event: e, hash: item.hash });
+      const r = refKey(e.service, e.requestId);
+      let list = outcomesByRequest.get(r);
+      if (list === undefined) outcomesByRequest.set(r, (list = []));
+      list.push({ event: e, contentHash: item.hash });
+      touched.add(r);
+    }
+  }
+
+  const rollups = new RollupBuilder();
+  const write = {
+    inferences: [] as NewInference[],
+    outcomes: [] as Array<{ event: OutcomeEvent; contentHash: string; joined: boolean }>,
+    verdicts: [] as Array<{ service: string; requestId: string; verdict: Verdict | undefined }>,
+    joinedOutcomes: [] as Array<{ service: string; key: string }>,
+    verdictSteps: [] as Array<{ service: string; requestId: string; steps: VerdictStep[] }>,
+    rollups: [] as RollupDelta[],
+  };
+
+  for (const r of touched) {
+    const stored = snapshot.inferences.get(r);
+    const isNew = fresh.get(r);
+    const newOutcomes = outcomesByRequest.get(r) ?? [];
+    const oldOutcomes: readonly StoredOutcome[] = snapshot.outcomesByRequest.get(r) ?? [];
+    const n: NewInference | undefined = isNew ?? stored;
+    for (const o of newOutcomes) write.outcomes.push({ ...o, joined: n !== undefined });
+    if (n === undefined) continue; // orphans: held until their inference arrives (§2.3)
+    const e = n.event;
+    const spec = specs.get(e.service)!;
+    if (isNew !== undefined) for (const o of oldOutcomes) write.joinedOutcomes.push({ service: e.service, key: o.event.key });
+
+    let verdict: Verdict | undefined;
+    const outcomes = [...oldOutcomes.map((o) => o.event), ...newOutcomes.map((o) => o.event)];
+    if (outcomes.length > 0 && e.status === 'ok' && n.eligible) {
+      const prediction = e.prediction;
+      const timeline = verdictTimeline(outcomes, spec.quality, (o) => judge(spec.quality.verdict, prediction, o.payload, spec.quality.feedbackRule));
+      verdict = timeline.at(-1)?.verdict;
+      write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, timeline) });
+    }
+
+    const cells = rollups.cellsFor(spec, e);
+    if (isNew !== undefined) {
+      const row = { ...isNew, verdict };
+      write.inferences.push(row);
+      countInference(cells, row, spec);
+      const q = quality(verdict);
+      for (const c of cells) addQuality(c.quality, q);
+    } else if (!sameVerdict(stored!.verdict, verdict)) {
+      write.verdicts.push({ service: e.service, requestId: e.id, verdict });
+      const q = quality(verdict);
+      addQuality(q, negateQuality(quality(stored!.verdict)));
+      if (!isZero(q)) for (const c of cells) addQuality(c.quality, q);
+    }
+  }
+  write.rollups = rollups.deltas().filter((d) => d.cell.total !== 0 || !isZero(d.cell.quality));
+  const accepted = fresh.size + freshOutcomes.size;
+  return { write, accepted, duplicates, rejected };
+}

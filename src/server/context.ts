@@ -1,0 +1,18 @@
+/** What the HTTP layer needs from the rest of the process; built once by `mlslo serve`. */
+import type { ServiceReport } from '../core/slo-report.ts';
+import type { ServiceSpec } from '../core/spec.ts';
+import type { BodyLimits } from '../ingest/decode-body.ts';
+import type { Ingestor } from '../ingest/ingest.ts';
+import type { Store } from '../store/port.ts';
+import type { Authenticator } from './auth.ts';
+
+export interface ServerContext {
+  readonly store: Store;
+  readonly auth: Authenticator;
+  readonly ingestor: Ingestor;
+  readonly specs: () => ReadonlyMap<string, ServiceSpec>;
+  readonly now: () => number;
+  readonly limits: BodyLimits;
+  /** The report of `spec` over `windowMs` (default: the spec's window) ending at `at`. */
+  readonly report: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number) => Promise<ServiceReport>;
+}

@@ -1,0 +1,76 @@
+/** Service listing and reports (DESIGN §3.3). */
+import type { FastifyInstance } from 'fastify';
+import { parseDuration } from '../../core/duration.ts';
+import { MlsloError } from '../../core/errors.ts';
+import type { ServiceReport } from '../../core/slo-report.ts';
+import type { ServiceSpec } from '../../core/spec.ts';
+import { parseTimestamp } from '../../ingest/timestamp.ts';
+import type { ServerContext } from '../context.ts';
+
+export type ServiceState = 'no_data' | 'operational' | 'degraded' | 'quality_degraded' | 'outage';
+
+/** The headline state: firing page alerts mean outage (errors/latency) or quality degraded; tickets mean degraded. */
+export function serviceState(r: ServiceReport): ServiceState {
+  if (r.errors.total === 0) return 'no_data';
+  const firing = r.burnAlerts.filter((a) => a.firing);
+  if (firing.some((a) => a.severity === 'page' && (a.dimension === 'errors' || a.dimension === 'latency'))) return 'outage';
+  if (firing.some((a) => a.dimension === 'quality')) return 'quality_degraded';
+  if (firing.length > 0) return 'degraded';
+  return 'operational';
+}
+
+function specOrThrow(ctx: ServerContext, name: string): ServiceSpec {
+  const spec = ctx.specs().get(name);
+  if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
+  return spec;
+}
+
+export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/v1/services', async (req) => {
+    const key = await ctx.auth.require(req, ['read']);
+    const now = ctx.now();
+    const services = [];
+    for (const spec of ctx.specs().values()) {
+      if (key.service !== undefined && key.service !== spec.name) continue;
+      const r = await ctx.report(spec, undefined, now, now);
+      services.push({
+        name: spec.name, owner: spec.owner, oncall: spec.oncall, tier: spec.tier, task: spec.task, public: spec.public,
+        window: r.window, state: serviceState(r),
+        objectives: spec.objectives,
+        sli: { errors: r.errors.sli, latency: r.latency.sli, quality: r.quality.sli, composite: r.composite.sli },
+        remaining: { errors: r.errors.remaining, latency: r.latency.remaining, quality: r.quality.remaining, composite: r.composite.remaining },
+        quality: { status: r.quality.status, judged: r.quality.judged, coverage: r.quality.coverage },
+        firing: r.burnAlerts.filter((a) => a.firing).length,
+      });
+    }
+    return { asOf: new Date(now).toISOString(), services };
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string } }>('/v1/services/:name/report', {
+    schema: {
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { window: { type: 'string' }, at: { type: 'string' } },
+      },
+    },
+  }, async (req) => {
+    const spec = specOrThrow(ctx, req.params.name);
+    await ctx.auth.require(req, ['read'], spec.name);
+    const now = ctx.now();
+    let windowMs: number | undefined;
+    if (req.query.window !== undefined) {
+      windowMs = parseDuration(req.query.window);
+      if (windowMs === undefined || windowMs % 60_000 !== 0 || windowMs > 400 * 86_400_000) {
+        throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole minutes such as 30d, 6h or 5m (at most 400d)');
+      }
+    }
+    let at = now;
+    if (req.query.at !== undefined) {
+      const t = parseTimestamp(req.query.at);
+      if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
+      if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
+      at = t;
+    }
+    return ctx.report(spec, windowMs, at, now);
+  });
+}

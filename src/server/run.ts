@@ -1,0 +1,103 @@
+/**
+ * Assembles one mlslo process: store, specs, burn policies, ingest writer, HTTP server and, with
+ * `--demo`, the demo traffic. Returns a handle whose `close()` stops everything in order (demo, HTTP,
+ * writer, store) so Ctrl-C never cuts a commit in half.
+ */
+import { fileURLToPath } from 'node:url';
+import type { BurnPolicy } from '../core/burn-policy.ts';
+import { startOfMonth } from '../core/calendar.ts';
+import { parseDuration } from '../core/duration.ts';
+import { MlsloError } from '../core/errors.ts';
+import { DAY_MS, type ServiceSpec } from '../core/spec.ts';
+import { formatWindow } from '../core/slo-report.ts';
+import { Ingestor } from '../ingest/ingest.ts';
+import { serviceReport } from '../engine/report.ts';
+import { loadBurnPolicies, policyForPeriod } from '../spec/burn-policy-file.ts';
+import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
+import { openStore } from '../store/open-store.ts';
+import type { ServeConfig } from '../cli/config.ts';
+import { buildServer } from './app.ts';
+import { Authenticator } from './auth.ts';
+import { generateKey } from './api-keys.ts';
+
+export const DEMO_SPECS = fileURLToPath(new URL('../../demo/', import.meta.url));
+
+export interface RunningServer {
+  readonly url: string;
+  /** Printed once at start-up in demo mode. */
+  readonly adminKey: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+function windowMsOf(spec: ServiceSpec, at: number): number {
+  if (spec.window.kind === 'rolling') return spec.window.days * DAY_MS;
+  // Calendar month: from local midnight of the first in the spec's time zone, up to `at`.
+  const start = startOfMonth(at, spec.window.timeZone);
+  return Math.max(60_000, Math.ceil((at - start) / 60_000) * 60_000);
+}
+
+export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const specPaths = [...cfg.specs, ...(cfg.demo ? [DEMO_SPECS] : [])];
+  const { specs, problems } = await loadSpecFiles(specPaths);
+  if (problems.length > 0) {
+    throw new MlsloError('MLSLO_ERR_SPEC_INVALID', `\n${problems.map(formatProblem).join('\n')}`);
+  }
+  const specMap = new Map(specs.map((s) => [s.name, s] as const));
+  const policies = await loadBurnPolicies();
+  const policyOf = (spec: ServiceSpec): BurnPolicy => policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
+
+  const store = await openStore(cfg.data);
+  const ingestor = new Ingestor({
+    store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue,
+  });
+  const auth = new Authenticator(store);
+  const app = buildServer({
+    store, auth, ingestor, now,
+    specs: () => specMap,
+    limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
+    report: (spec, windowMs, at, n) => {
+      const w = windowMs ?? windowMsOf(spec, at);
+      const label = windowMs === undefined && spec.window.kind === 'calendar' ? 'month' : formatWindow(w);
+      return serviceReport(store, { spec, policy: policyOf(spec), windowMs: w, windowLabel: label, at, now: n });
+    },
+  }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel } });
+
+  await app.listen({ port: cfg.port, host: cfg.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
+  const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+  const url = `http://${host}:${port}`;
+
+  let adminKey: string | undefined;
+  const demoAbort = new AbortController();
+  let demo: Promise<void> = Promise.resolve();
+  if (cfg.demo) {
+    const admin = generateKey('admin', undefined, now());
+    await store.createKey(admin.record);
+    adminKey = admin.key;
+    const ingest = generateKey('ingest', undefined, now());
+    await store.createKey(ingest.record);
+    const { startDemo } = await import('../demo/start-demo.ts');
+    demo = startDemo({ url, ingestKey: ingest.key, now, log, signal: demoAbort.signal }).catch((e: unknown) => {
+      if (!demoAbort.signal.aborted) log(`demo stopped: ${(e as Error).message}`);
+    });
+  }
+
+  return {
+    url,
+    adminKey,
+    async close() {
+      demoAbort.abort();
+      await demo;
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * Typed reading of YAML nodes with positions. Every reader reports its problem to the sink and returns
+ * undefined, so a caller carries on and one pass over a document finds every problem.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { childPointer, type ProblemSink } from './problems.ts';
+import { parseExpression, type ExprOptions } from './condition.ts';
+import { parseDuration } from './duration.ts';
+import { didYouMean, listOf } from './suggest.ts';
+import type { AnyCondition } from '../core/spec.ts';
+
+/** A value node and the JSON pointer that names it. */
+export interface At {
+  readonly node: Node;
+  readonly pointer: string;
+}
+
+/** A mapping whose keys were checked against the known ones. */
+export class MapView {
+  constructor(
+    readonly at: At,
+    private readonly entries: ReadonlyMap<string, { readonly key: Node; readonly value: At }>,
+    private readonly sink: ProblemSink,
+  ) {}
+
+  get(key: string): At | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  keyNode(key: string): Node | undefined {
+    return this.entries.get(key)?.key;
+  }
+
+  /** The value, or a "missing" problem at this mapping (pointer: where the value belongs). */
+  require(key: string, why = ''): At | undefined {
+    const v = this.get(key);
+    if (v === undefined) this.sink.at(this.at.node, childPointer(this.at.pointer, key), `missing required field \`${key}\`${why}`);
+    return v;
+  }
+}
+
+export function describe(node: Node): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'null';
+    if (typeof v === 'string') return `the string \`${v}\``;
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `\`${String(v)}\``;
+  }
+  return 'another type';
+}
+
+export class Reader {
+  constructor(readonly sink: ProblemSink, private readonly doc: Document.Parsed, private readonly text: string) {}
+
+  /** Follows aliases (`*name`) to the anchored node. */
+  resolve(node: unknown): Node | undefined {
+    let n = node;
+    for (let i = 0; i < 32 && isAlias(n); i++) n = n.resolve(this.doc);
+    return isMap(n) || isSeq(n) || isScalar(n) ? n : undefined;
+  }
+
+  report(at: At, message: string, offset = 0): void {
+    this.sink.at(at.node, at.pointer, message, offset);
+  }
+
+  /** A mapping; keys outside `known` are reported, with a suggestion when one is close. */
+  map(at: At, known: readonly string[]): MapView | undefined {
+    if (!isMap(at.node)) {
+      this.report(at, `must be a mapping, got ${describe(at.node)}`);
+      return undefined;
+    }
+    const entries = new Map<string, { key: Node; value: At }>();
+    for (const pair of at.node.items) {
+      const keyNode = this.resolve(pair.key);
+      if (keyNode === undefined) continue;
+      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      const pointer = childPointer(at.pointer, key);
+      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+        this.sink.at(keyNode, pointer, `keys must be strings, got ${describe(keyNode)}`);
+        continue;
+      }
+      if (!known.includes(key)) {
+        this.sink.at(keyNode, pointer, `unknown field \`${key}\`${didYouMean(key, known)}`);
+        continue;
+      }
+      // `key:` with no value parses as a null scalar; a missing value node (rare) points at the key.
+      const value = this.resolve(pair.value) ?? keyNode;
+      entries.set(key, { key: keyNode, value: { node: value, pointer } });
+    }
+    return new MapView(at, entries, this.sink);
+  }
+
+  /** A mapping with free keys (e.g. feature names), each to its value. */
+  mapOfAny(at: At): Map<string, At> | undefined {
+    if (!isMap(at.node)) {
+      this.report(at, `must be a mapping, got ${describe(at.node)}`);
+      return undefined;
+    }
+    const out = new Map<string, At>();
+    for (const pair of at.node.items) {
+      const keyNode = this.resolve(pair.key);
+      if (keyNode === undefined) continue;
+      const key = isScalar(keyNode) ? keyNode.value : undefined;
+      if (typeof key !== 'string') {
+        this.sink.at(keyNode, childPointer(at.pointer, String(key)), `keys must be strings, got ${describe(keyNode)}`);
+        continue;
+      }
+      out.set(key, { node: this.resolve(pair.value) ?? keyNode, pointer: childPointer(at.pointer, key) });
+    }
+    return out;
+  }
+
+  list(at: At): At[] | undefined {
+    if (!isSeq(at.node)) {
+      this.report(at, `must be a list, got ${describe(at.node)}`);
+      return undefined;
+    }
+    const out: At[] = [];
+    at.node.items.forEach((item, i) => {
+      const node = this.resolve(item);
+      if (node !== undefined) out.push({ node, pointer: childPointer(at.pointer, i) });
+    });
+    return out;
+  }
+
+  scalar(at: At): unknown {
+    return isScalar(at.node) ? at.node.value : undefined;
+  }
+
+  string(at: At): string | undefined {
+    const v = this.scalar(at);
+    if (typeof v === 'string' && v.trim() !== '') return v;
+    this.report(at, typeof v === 'string' ? 'must be a non-empty string' : `must be a string, got ${describe(at.node)}`);
+    return undefined;
+  }
+
+  number(at: At): number | undefined {
+    const v = this.scalar(at);
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    this.report(at, `must be a number, got ${describe(at.node)}`);
+    return undefined;
+  }
+
+  /** An integer ≥ min. */
+  integer(at: At, min: number): number | undefined {
+    const v = this.number(at);
+    if (v === undefined) return undefined;
+    if (Number.isInteger(v) && v >= min) return v;
+    this.report(at, `must be a whole number ≥ ${min}, got ${v}`);
+    return undefined;
+  }
+
+  /** A number > 0. */
+  positive(at: At): number | undefined {
+    const v = this.number(at);
+    if (v === undefined || v > 0) return v;
+    this.report(at, `must be greater than 0, got ${v}`);
+    return undefined;
+  }
+
+  boolean(at: At): boolean | undefined {
+    const v = this.scalar(at);
+    if (typeof v === 'boolean') return v;
+    this.report(at, `must be true or false, got ${describe(at.node)}`);
+    return undefined;
+  }
+
+  /** One of a fixed set of strings (or numbers, for `tier`). */
+  oneOf<T extends string | number>(at: At, allowed: readonly T[]): T | undefined {
+    const v = this.scalar(at);
+    const hit = allowed.find((a) => a === v);
+    if (hit !== undefined) return hit;
+    const hint = typeof v === 'string' ? didYouMean(v, allowed.map(String)) : '';
+    this.report(at, `must be ${listOf(allowed)}, got ${describe(at.node)}${hint}`);
+    return undefined;
+  }
+
+  /** A list of unique non-empty strings; each problem is reported at its item. */
+  stringList(at: At, what: string): { value: string; at: At }[] | undefined {
+    const items = this.list(at);
+    if (items === undefined) return undefined;
+    const out: { value: string; at: At }[] = [];
+    for (const item of items) {
+      const s = this.string(item);
+      if (s === undefined) continue;
+      if (out.some((o) => o.value === s)) this.report(item, `duplicate ${what} \`${s}\``);
+      else out.push({ value: s, at: item });
+    }
+    return out;
+  }
+
+  /**
+   * The offset of character `i` of a string scalar's value inside the source, when the source spells
+   * the value verbatim on one line (plain or quoted without escapes); otherwise the scalar's start.
+   */
+  valueOffset(at: At, i: number): number {
+    const n = at.node;
+    if (!isScalar(n) || typeof n.value !== 'string' || n.range == null) return 0;
+    const raw = this.text.slice(n.range[0], n.range[1]);
+    if (n.type === 'PLAIN' && raw === n.value) return i;
+    if ((n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE') && raw.slice(1, -1) === n.value) return i + 1;
+    return 0;
+  }
+
+  /** An expression string parsed per `opts`; each error is reported at its token when the source allows. */
+  expression(at: At, opts: ExprOptions): AnyCondition | undefined {
+    const src = this.string(at);
+    if (src === undefined) return undefined;
+    const r = parseExpression(src, opts);
+    if (r.ok) return { source: src, any: r.any };
+    for (const e of r.errors) this.report(at, e.message, this.valueOffset(at, e.offset));
+    return undefined;
+  }
+
+  /** Reports unless `url` parses as an absolute http(s) URL. */
+  url(at: At): string | undefined {
+    const s = this.string(at);
+    if (s === undefined) return undefined;
+    let ok = false;
+    try {
+      const u = new URL(s);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) this.report(at, `must be an http or https URL, got \`${s}\``);
+    return ok ? s : undefined;
+  }
+
+  /** A positive duration such as `30d`, `12h` or `1d12h`, in milliseconds. */
+  duration(at: At): number | undefined {
+    const v = this.scalar(at);
+    const ms = typeof v === 'string' ? parseDuration(v) : undefined;
+    if (ms === undefined) this.report(at, `must be a duration such as \`30d\`, \`12h\` or \`1d12h\`, got ${describe(at.node)}`);
+    return ms;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * In-memory adapter with the SQLite adapter's semantics and no durability, for logic unit tests. Events
+ * go through JSON like the SQLite bodies do, and cells are copied in and out, so callers can never alias
+ * stored state.
+ */
+import type { InferenceEvent, OutcomeEvent } from '../../core/event.ts';
+import { mergeCell, type RollupCell } from '../../core/rollup.ts';
+import { cloneCell, foldDeltas, rowKey } from '../fold-deltas.ts';
+import {
+  refKey,
+  type ApiKeyRecord, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep,
+} from '../port.ts';
+
+interface InferenceRec {
+  readonly body: string;
+  readonly contentHash: string;
+  readonly inputClass: string | undefined;
+  readonly eligible: boolean;
+  verdict: Verdict | undefined;
+}
+
+interface OutcomeRec {
+  readonly service: string;
+  readonly ts: number;
+  readonly body: string;
+  readonly contentHash: string;
+  joined: boolean;
+}
+
+interface StepRec {
+  readonly seq: number;
+  readonly step: VerdictStep;
+}
+
+interface RollupRec {
+  readonly resolution: Resolution;
+  readonly service: string;
+  readonly bucket: number;
+  readonly model: string;
+  readonly attr: string;
+  readonly value: string;
+  readonly cell: RollupCell;
+}
+
+function copyStep(s: VerdictStep): VerdictStep {
+  return { ...s, cohort: { ...s.cohort }, delta: { ...s.delta } };
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+class MemoryStore implements Store {
+  readonly kind = 'memory';
+  readonly #inferences = new Map<string, InferenceRec>();
+  readonly #outcomesByKey = new Map<string, OutcomeRec[]>();
+  readonly #outcomesByRequest = new Map<string, OutcomeRec[]>();
+  readonly #steps = new Map<string, StepRec[]>();
+  readonly #rollups = new Map<string, RollupRec>();
+  readonly #keys = new Map<string, ApiKeyRecord>();
+  #seq = 0;
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  lookupForIngest(q: IngestLookup): Promise<IngestSnapshot> {
+    const inferences = new Map<string, StoredInference>();
+    for (const r of q.inferences) {
+      const k = refKey(r.service, r.id);
+      const rec = this.#inferences.get(k);
+      if (rec === undefined) continue;
+      inferences.set(k, {
+        event: JSON.parse(rec.body) as InferenceEvent,
+        contentHash: rec.contentHash,
+        inputClass: rec.inputClass,
+        eligible: rec.eligible,
+        verdict: rec.verdict === undefined ? undefined : { ...rec.verdict },
+      });
+    }
+    const outcomesByRequest = new Map<string, StoredOutcome[]>();
+    for (const r of q.requests) {
+      const k = refKey(r.service, r.id);
+      const list = this.#outcomesByRequest.get(k);
+      if (list === undefined || list.length === 0) continue;
+      outcomesByRequest.set(k, list.map((o) => ({ event: JSON.parse(o.body) as OutcomeEvent, contentHash: o.contentHash })));
+    }
+    const outcomeHashes = new Map<string, string>();
+    for (const r of q.outcomeKeys) {
+      const k = refKey(r.service, r.key);
+      const first = this.#outcomesByKey.get(k)?.[0];
+      if (first !== undefined) outcomeHashes.set(k, first.contentHash);
+    }
+    return Promise.resolve({ inferences, outcomesByRequest, outcomeHashes });
+  }
+
+  commitIngest(w: IngestWrite): Promise<void> {
+    for (const n of w.inferences) {
+      const e = n.event;
+      this.#inferences.set(refKey(e.service, e.id), {
+        body: JSON.stringify(e),
+        contentHash: n.contentHash,
+        inputClass: n.inputClass,
+        eligible: n.eligible,
+        verdict: n.verdict === undefined ? undefined : { ...n.verdict },
+      });
+    }
+    for (const o of w.outcomes) {
+      const e = o.event;
+      const rec: OutcomeRec = { service: e.service, ts: e.ts, body: JSON.stringify(e), contentHash: o.contentHash, joined: o.joined };
+      push(this.#outcomesByKey, refKey(e.service, e.key), rec);
+      push(this.#outcomesByRequest, refKey(e.service, e.requestId), rec);
+    }
+    for (const v of w.verdicts) {
+      const rec = this.#inferences.get(refKey(v.service, v.requestId));
+      if (rec !== undefined) rec.verdict = v.verdict === undefined ? undefined : { ...v.verdict };
+    }
+    for (const j of w.joinedOutcomes) {
+      for (const rec of this.#outcomesByKey.get(refKey(j.service, j.key)) ?? []) rec.joined = true;
+    }
+    for (const r of w.verdictSteps) {
+      const k = refKey(r.service, r.requestId);
+      this.#steps.delete(k);
+      for (const s of r.steps) push(this.#steps, k, { seq: this.#seq++, step: copyStep(s) });
+    }
+    for (const row of foldDeltas(w.rollups)) {
+      const k = rowKey(row.resolution, row.service, row.bucket, row.model, row.attr, row.value);
+      const stored = this.#rollups.get(k);
+      if (stored === undefined) this.#rollups.set(k, row);
+      else mergeCell(stored.cell, row.cell);
+    }
+    return Promise.resolve();
+  }
+
+  readRollups(q: RollupQuery): Promise<RollupRow[]> {
+    const out: RollupRow[] = [];
+    for (const r of this.#rollups.values()) {
+      if (r.resolution !== q.resolution || r.service !== q.service || r.bucket < q.from || r.bucket >= q.to) continue;
+      if (!q.cohorts && r.attr !== '') continue;
+      out.push({ bucket: r.bucket, model: r.model, attr: r.attr, value: r.value, cell: cloneCell(r.cell) });
+    }
+    out.sort((a, b) => cmp(a.bucket, b.bucket) || cmp(a.model, b.model) || cmp(a.attr, b.attr) || cmp(a.value, b.value));
+    return Promise.resolve(out);
+  }
+
+  readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]> {
+    const hits: StepRec[] = [];
+    for (const list of this.#steps.values()) {
+      for (const r of list) {
+        const s = r.step;
+        if (s.service === service && s.stepTs > after && s.requestTs >= requestFrom && s.requestTs < requestTo) hits.push(r);
+      }
+    }
+    hits.sort((a, b) => a.step.stepTs - b.step.stepTs || a.seq - b.seq);
+    return Promise.resolve(hits.map((r) => copyStep(r.step)));
+  }
+
+  countOrphans(service: string, before: number): Promise<number> {
+    let n = 0;
+    for (const list of this.#outcomesByKey.values()) {
+      for (const o of list) if (o.service === service && !o.joined && o.ts < before) n++;
+    }
+    return Promise.resolve(n);
+  }
+
+  createKey(k: ApiKeyRecord): Promise<void> {
+    if (this.#keys.has(k.hash) || [...this.#keys.values()].some((x) => x.id === k.id)) {
+      return Promise.reject(new Error(`an API key with hash or id ${k.id} already exists`));
+    }
+    this.#keys.set(k.hash, { ...k });
+    return Promise.resolve();
+  }
+
+  findKey(hash: string): Promise<ApiKeyRecord | undefined> {
+    const k = this.#keys.get(hash);
+    return Promise.resolve(k === undefined ? undefined : { ...k });
+  }
+
+  listKeys(): Promise<ApiKeyRecord[]> {
+    const all = [...this.#keys.values()].map((k) => ({ ...k }));
+    all.sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id));
+    return Promise.resolve(all);
+  }
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}
+
+export function createMemoryStore(): Store {
+  return new MemoryStore();
+}

@@ -1,0 +1,32 @@
+/**
+ * SQLite failures → the error catalogue. The server turns 'unavailable' into 503 and 'overloaded' into
+ * 429/503 with Retry-After, so a full disk can never surface as a false 2xx. Anything else is a bug and
+ * is rethrown unchanged (never swallowed).
+ */
+import { MlsloError, isMlsloError } from '../../core/errors.ts';
+
+function codeOf(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null || !('code' in e)) return undefined;
+  const code = (e as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function mapStoreError(e: unknown, what: string): unknown {
+  if (isMlsloError(e)) return e;
+  const code = codeOf(e);
+  if (code === undefined) return e;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return new MlsloError('MLSLO_ERR_STORE_FULL', what, { cause: e });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new MlsloError('MLSLO_ERR_OVERLOADED', `${what}: the database stayed locked past the busy timeout`, { cause: e });
+  }
+  if (
+    code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code === 'SQLITE_PERM' ||
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EIO'
+  ) {
+    return new MlsloError('MLSLO_ERR_STORE_UNAVAILABLE', `${what} (${code})`, { cause: e });
+  }
+  return e;
+}

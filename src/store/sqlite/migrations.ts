@@ -1,0 +1,139 @@
+/**
+ * Numbered schema migrations, tracked in `PRAGMA user_version`. Append only: a released migration is
+ * never edited. Each runs in its own IMMEDIATE transaction that re-reads the version, so two processes
+ * opening the same file at once (server and `mlslo keys create`) migrate it exactly once.
+ */
+import type Database from 'better-sqlite3';
+import { MlsloError } from '../../core/errors.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const ROLLUP_COLUMNS = `
+  service TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  attr TEXT NOT NULL,
+  value TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  excluded INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  errors TEXT,               -- JSON {errorType: count}; NULL when empty
+  classes BLOB,              -- per input class: ok, fast, sketch (converters.ts); NULL when empty
+  q_judged REAL NOT NULL,
+  q_good REAL NOT NULL,
+  q_w REAL NOT NULL,
+  q_w2 REAL NOT NULL,
+  q_wgood REAL NOT NULL,
+  PRIMARY KEY (service, bucket, model, attr, value)`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      -- Raw inference events in arrival (rowid) order; body is the InferenceEvent as JSON.
+      CREATE TABLE inference (
+        service TEXT NOT NULL,
+        id TEXT NOT NULL,
+        id_hash INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_type TEXT,
+        latency_ms REAL,
+        input_class TEXT,
+        eligible INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        v_good INTEGER,
+        v_weight REAL,
+        v_source TEXT,
+        v_ts INTEGER
+      );
+      CREATE INDEX inference_by_hash ON inference (id_hash);
+
+      CREATE TABLE outcome (
+        service TEXT NOT NULL,
+        key TEXT NOT NULL,
+        key_hash INTEGER NOT NULL,
+        request_id TEXT NOT NULL,
+        req_hash INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        joined INTEGER NOT NULL
+      );
+      CREATE INDEX outcome_by_key ON outcome (key_hash);
+      CREATE INDEX outcome_by_request ON outcome (req_hash);
+      CREATE INDEX outcome_orphans ON outcome (service, ts) WHERE joined = 0;
+
+      CREATE TABLE verdict_step (
+        service TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        req_hash INTEGER NOT NULL,
+        request_ts INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        cohort TEXT NOT NULL,
+        step_ts INTEGER NOT NULL,
+        d_judged REAL NOT NULL,
+        d_good REAL NOT NULL,
+        d_w REAL NOT NULL,
+        d_w2 REAL NOT NULL,
+        d_wgood REAL NOT NULL
+      );
+      CREATE INDEX verdict_step_after ON verdict_step (service, step_ts);
+      CREATE INDEX verdict_step_by_request ON verdict_step (req_hash);
+
+      CREATE TABLE rollup_m (${ROLLUP_COLUMNS}) WITHOUT ROWID;
+      CREATE TABLE rollup_h (${ROLLUP_COLUMNS}) WITHOUT ROWID;
+      CREATE TABLE rollup_d (${ROLLUP_COLUMNS}) WITHOUT ROWID;
+
+      CREATE TABLE api_key (
+        hash TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        service TEXT,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the schema to SCHEMA_VERSION; returns the migrations applied. Safe to call any number of times. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const latest = migrations.reduce((v, m) => Math.max(v, m.version), 0);
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new MlsloError('MLSLO_ERR_STORE_UNAVAILABLE', `the database schema is version ${current}, newer than this mlslo knows (${latest}); upgrade mlslo`);
+  }
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      if (schemaVersion(db) >= m.version) return; // another connection got here first
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+      applied.push(m.version);
+    }).immediate();
+  }
+  return applied;
+}
+
+/** For a read-only connection: the schema must already be current. */
+export function checkSchema(db: Database.Database): void {
+  const v = schemaVersion(db);
+  if (v !== SCHEMA_VERSION) {
+    throw new MlsloError('MLSLO_ERR_STORE_UNAVAILABLE', `the database schema is version ${v}, this mlslo needs ${SCHEMA_VERSION}; open it read-write once to migrate`);
+  }
+}

@@ -1,0 +1,367 @@
+/**
+ * The default storage adapter: one SQLite file in WAL mode (DESIGN §4), through better-sqlite3. Calls are
+ * synchronous underneath; the async port signatures let a networked adapter share the contract.
+ *
+ * Durability (DESIGN §3.1, "a 2xx means durable"): WAL with `synchronous = FULL` fsyncs the WAL on every
+ * commit, so a resolved `commitIngest` survives kill -9 *and* power loss. `NORMAL` only syncs at
+ * checkpoints: safe against a process crash, but the last commits can roll back on power loss. With
+ * 10k-event commits the fsync is one per batch; bench/store-sync.ts measured FULL vs NORMAL on this
+ * machine (see the numbers in the comment there) — the cost is small, so FULL it is.
+ */
+import Database from 'better-sqlite3';
+import { MlsloError } from '../../core/errors.ts';
+import { mergeCell, type RollupCell } from '../../core/rollup.ts';
+import { foldDeltas, rowKey } from '../fold-deltas.ts';
+import {
+  refKey,
+  type ApiKeyRecord, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep,
+} from '../port.ts';
+import {
+  apiKeyFromDb, cellToColumns, columnsToCell, inferenceFromDb, inferenceParams, outcomeFromDb, outcomeParams,
+  rollupRowFromDb, verdictParams, verdictStepFromDb, verdictStepParams,
+  type ApiKeyDbRow, type InferenceDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
+} from './converters.ts';
+import { mapStoreError } from './errors.ts';
+import { refHash } from './hash.ts';
+import { checkSchema, migrate, schemaVersion } from './migrations.ts';
+import { RollupCache } from './rollup-cache.ts';
+
+export interface SqliteStoreOptions {
+  readonly path: string;
+  /** Open without writing (no migrations); writes fail with MLSLO_ERR_STORE_UNAVAILABLE. */
+  readonly readonly?: boolean;
+  /** Only for measurements (bench/store-sync.ts); production always uses FULL (see the header). */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** Decoded rollup rows kept in memory (write-through); default 20 000. 0 disables the cache. */
+  readonly rollupCacheEntries?: number;
+  /** Caps the file at this many pages (4 KiB): an operator's size limit, and how tests simulate a full disk. */
+  readonly maxPageCount?: number;
+  /** How long a write waits for another connection's lock before MLSLO_ERR_OVERLOADED; default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+export interface SqliteSettings {
+  readonly journalMode: string;
+  readonly synchronous: number;
+  readonly busyTimeout: number;
+  readonly cacheSize: number;
+  readonly schemaVersion: number;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+/** Ids per IN list; statement sizes are powers of two up to this, padded with an impossible hash (-1). */
+const CHUNK = 512;
+const ROLLUP_TABLE: Readonly<Record<Resolution, string>> = { m: 'rollup_m', h: 'rollup_h', d: 'rollup_d' };
+const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood';
+const ROLLUP_KEY_WHERE = 'service = ? AND bucket = ? AND model = ? AND attr = ? AND value = ?';
+
+type Stmt = Database.Statement<unknown[], unknown>;
+
+interface RollupStatements {
+  readonly select: Stmt;
+  readonly upsert: Stmt;
+  readonly readAll: Stmt;
+  readonly readWhole: Stmt;
+}
+
+interface Statements {
+  readonly insertInference: Stmt;
+  readonly insertOutcome: Stmt;
+  readonly updateVerdict: Stmt;
+  readonly markJoined: Stmt;
+  readonly deleteSteps: Stmt;
+  readonly insertStep: Stmt;
+  readonly readSteps: Stmt;
+  readonly countOrphans: Stmt;
+  readonly insertKey: Stmt;
+  readonly findKey: Stmt;
+  readonly listKeys: Stmt;
+  readonly dataVersion: Stmt;
+  readonly rollups: Readonly<Record<Resolution, RollupStatements>>;
+}
+
+/** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
+function prepareStatements(db: Database.Database): Statements {
+  const rollup = (r: Resolution): RollupStatements => {
+    const t = ROLLUP_TABLE[r];
+    return {
+      select: db.prepare(`SELECT ${ROLLUP_VALUE_COLS} FROM ${t} WHERE ${ROLLUP_KEY_WHERE}`),
+      upsert: db.prepare(`INSERT OR REPLACE INTO ${t} (service, bucket, model, attr, value, ${ROLLUP_VALUE_COLS})
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      readAll: db.prepare(`SELECT * FROM ${t} WHERE service = ? AND bucket >= ? AND bucket < ?
+        ORDER BY bucket, model, attr, value`),
+      readWhole: db.prepare(`SELECT * FROM ${t} WHERE service = ? AND bucket >= ? AND bucket < ? AND attr = ''
+        ORDER BY bucket, model, attr, value`),
+    };
+  };
+  return {
+    insertInference: db.prepare(`INSERT INTO inference (service, id, id_hash, ts, model, status, error_type, latency_ms,
+      input_class, eligible, content_hash, body, v_good, v_weight, v_source, v_ts)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertOutcome: db.prepare(`INSERT INTO outcome (service, key, key_hash, request_id, req_hash, ts, source, content_hash,
+      body, joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateVerdict: db.prepare(`UPDATE inference SET v_good = ?, v_weight = ?, v_source = ?, v_ts = ?
+      WHERE id_hash = ? AND service = ? AND id = ?`),
+    markJoined: db.prepare('UPDATE outcome SET joined = 1 WHERE key_hash = ? AND service = ? AND key = ?'),
+    deleteSteps: db.prepare('DELETE FROM verdict_step WHERE req_hash = ? AND service = ? AND request_id = ?'),
+    insertStep: db.prepare(`INSERT INTO verdict_step (service, request_id, req_hash, request_ts, model, cohort, step_ts,
+      d_judged, d_good, d_w, d_w2, d_wgood) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    readSteps: db.prepare(`SELECT service, request_id, request_ts, model, cohort, step_ts, d_judged, d_good, d_w, d_w2, d_wgood
+      FROM verdict_step WHERE service = ? AND step_ts > ? AND request_ts >= ? AND request_ts < ? ORDER BY step_ts, rowid`),
+    countOrphans: db.prepare('SELECT count(*) FROM outcome WHERE service = ? AND joined = 0 AND ts < ?').pluck(),
+    insertKey: db.prepare('INSERT INTO api_key (hash, id, role, service, created_at) VALUES (?, ?, ?, ?, ?)'),
+    findKey: db.prepare('SELECT hash, id, role, service, created_at FROM api_key WHERE hash = ?'),
+    listKeys: db.prepare('SELECT hash, id, role, service, created_at FROM api_key ORDER BY created_at, id'),
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    rollups: { m: rollup('m'), h: rollup('h'), d: rollup('d') },
+  };
+}
+
+function padSize(n: number): number {
+  let s = 1;
+  while (s < n) s *= 2;
+  return s;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #st: Statements;
+  readonly #cache: RollupCache;
+  readonly #inLists = new Map<string, Stmt>();
+  readonly #commit: Database.Transaction<(w: IngestWrite) => void>;
+  #dataVersion: number;
+  #closed = false;
+
+  /** Use `openSqliteStore`: the constructor takes an open, migrated database and does no I/O. */
+  constructor(db: Database.Database, path: string, statements: Statements, cacheEntries: number, dataVersion: number) {
+    this.#db = db;
+    this.path = path;
+    this.#st = statements;
+    this.#cache = new RollupCache(cacheEntries);
+    this.#dataVersion = dataVersion;
+    this.#commit = db.transaction((w: IngestWrite) => this.#write(w));
+  }
+
+  settings(): SqliteSettings {
+    const p = (name: string): unknown => this.#db.pragma(name, { simple: true });
+    return {
+      journalMode: String(p('journal_mode')),
+      synchronous: Number(p('synchronous')),
+      busyTimeout: Number(p('busy_timeout')),
+      cacheSize: Number(p('cache_size')),
+      schemaVersion: schemaVersion(this.#db),
+    };
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#cache.clear();
+      try {
+        this.#db.close();
+      } catch (e) {
+        return Promise.reject(mapStoreError(e, 'closing the database'));
+      }
+    }
+    return Promise.resolve();
+  }
+
+  // ---- ingest --------------------------------------------------------------------------------------
+
+  lookupForIngest(q: IngestLookup): Promise<IngestSnapshot> {
+    return this.#guard('reading for ingest', () => {
+      const inferences = new Map<string, StoredInference>();
+      this.#lookup('inference', 'service, id, input_class, eligible, content_hash, body, v_good, v_weight, v_source, v_ts',
+        'id_hash', q.inferences.map((r) => [r.service, r.id]), (row) => {
+          const r = row as InferenceDbRow;
+          return refKey(r.service, r.id);
+        }, (k, row) => {
+          if (!inferences.has(k)) inferences.set(k, inferenceFromDb(row as InferenceDbRow));
+        });
+
+      const outcomesByRequest = new Map<string, StoredOutcome[]>();
+      this.#lookup('outcome', 'service, key, request_id, content_hash, body', 'req_hash',
+        q.requests.map((r) => [r.service, r.id]), (row) => {
+          const r = row as OutcomeDbRow;
+          return refKey(r.service, r.request_id);
+        }, (k, row) => {
+          let list = outcomesByRequest.get(k);
+          if (list === undefined) outcomesByRequest.set(k, (list = []));
+          list.push(outcomeFromDb(row as OutcomeDbRow));
+        });
+
+      const outcomeHashes = new Map<string, string>();
+      this.#lookup('outcome', 'service, key, content_hash', 'key_hash', q.outcomeKeys.map((r) => [r.service, r.key]), (row) => {
+        const r = row as OutcomeDbRow;
+        return refKey(r.service, r.key);
+      }, (k, row) => {
+        if (!outcomeHashes.has(k)) outcomeHashes.set(k, (row as OutcomeDbRow).content_hash);
+      });
+      return { inferences, outcomesByRequest, outcomeHashes };
+    });
+  }
+
+  /**
+   * Rows of `table` whose (service, id) is among `refs`, found through the integer hash index in IN-list
+   * chunks; hash collisions are dropped by comparing the row's own key. Rows arrive in rowid (arrival)
+   * order within a chunk.
+   */
+  #lookup(table: string, cols: string, hashCol: string, refs: ReadonlyArray<readonly [string, string]>,
+    keyOf: (row: unknown) => string, take: (key: string, row: unknown) => void): void {
+    if (refs.length === 0) return;
+    const wanted = new Set<string>();
+    const hashes = new Set<number>();
+    for (const [service, id] of refs) {
+      wanted.add(refKey(service, id));
+      hashes.add(refHash(service, id));
+    }
+    const all = [...hashes];
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const chunk = all.slice(i, i + CHUNK);
+      const size = padSize(chunk.length);
+      while (chunk.length < size) chunk.push(-1);
+      const name = `${table}:${hashCol}:${size}`;
+      let stmt = this.#inLists.get(name);
+      if (stmt === undefined) {
+        stmt = this.#db.prepare(`SELECT ${cols} FROM ${table} WHERE ${hashCol} IN (${new Array<string>(size).fill('?').join(',')}) ORDER BY rowid`);
+        this.#inLists.set(name, stmt);
+      }
+      for (const row of stmt.iterate(...chunk)) {
+        const k = keyOf(row);
+        if (wanted.has(k)) take(k, row);
+      }
+    }
+  }
+
+  commitIngest(w: IngestWrite): Promise<void> {
+    try {
+      this.#commit.immediate(w);
+      return Promise.resolve();
+    } catch (e) {
+      // Cached cells were merged before the rollback: they no longer match the file.
+      this.#cache.clear();
+      return Promise.reject(mapStoreError(e, 'committing ingest'));
+    }
+  }
+
+  #write(w: IngestWrite): void {
+    const st = this.#st;
+    // Holding the write lock now: if another connection committed since our last look, cached rollup
+    // cells may be stale (data_version changes only on other connections' commits).
+    const dv = st.dataVersion.get() as number;
+    if (dv !== this.#dataVersion) {
+      this.#cache.clear();
+      this.#dataVersion = dv;
+    }
+    for (const n of w.inferences) st.insertInference.run(inferenceParams(n));
+    for (const o of w.outcomes) st.insertOutcome.run(outcomeParams(o.event, o.contentHash, o.joined));
+    for (const v of w.verdicts) {
+      st.updateVerdict.run(...verdictParams(v.verdict), refHash(v.service, v.requestId), v.service, v.requestId);
+    }
+    for (const j of w.joinedOutcomes) st.markJoined.run(refHash(j.service, j.key), j.service, j.key);
+    for (const r of w.verdictSteps) {
+      st.deleteSteps.run(refHash(r.service, r.requestId), r.service, r.requestId);
+      for (const s of r.steps) st.insertStep.run(verdictStepParams(s));
+    }
+    for (const row of foldDeltas(w.rollups)) {
+      const rs = st.rollups[row.resolution];
+      const key = rowKey(row.resolution, row.service, row.bucket, row.model, row.attr, row.value);
+      let cell: RollupCell | undefined = this.#cache.get(key);
+      if (cell === undefined) {
+        const stored = rs.select.get(row.service, row.bucket, row.model, row.attr, row.value) as RollupColumns | undefined;
+        if (stored !== undefined) cell = columnsToCell(stored);
+      }
+      if (cell === undefined) {
+        cell = row.cell; // fresh, owned by the fold
+      } else {
+        mergeCell(cell, row.cell);
+      }
+      const c = cellToColumns(cell);
+      rs.upsert.run(row.service, row.bucket, row.model, row.attr, row.value,
+        c.total, c.excluded, c.ok, c.errors, c.classes, c.q_judged, c.q_good, c.q_w, c.q_w2, c.q_wgood);
+      this.#cache.set(key, cell);
+    }
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------------
+
+  readRollups(q: RollupQuery): Promise<RollupRow[]> {
+    return this.#guard('reading rollups', () => {
+      const rs = this.#st.rollups[q.resolution];
+      const stmt = q.cohorts ? rs.readAll : rs.readWhole;
+      return (stmt.all(q.service, q.from, q.to) as RollupDbRow[]).map(rollupRowFromDb);
+    });
+  }
+
+  readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]> {
+    return this.#guard('reading verdict steps', () =>
+      (this.#st.readSteps.all(service, after, requestFrom, requestTo) as VerdictStepDbRow[]).map(verdictStepFromDb));
+  }
+
+  countOrphans(service: string, before: number): Promise<number> {
+    return this.#guard('counting orphan outcomes', () => this.#st.countOrphans.get(service, before) as number);
+  }
+
+  // ---- keys ----------------------------------------------------------------------------------------
+
+  createKey(k: ApiKeyRecord): Promise<void> {
+    return this.#guard('creating an API key', () => {
+      this.#st.insertKey.run(k.hash, k.id, k.role, k.service ?? null, k.createdAt);
+    });
+  }
+
+  findKey(hash: string): Promise<ApiKeyRecord | undefined> {
+    return this.#guard('looking up an API key', () => {
+      const r = this.#st.findKey.get(hash) as ApiKeyDbRow | undefined;
+      return r === undefined ? undefined : apiKeyFromDb(r);
+    });
+  }
+
+  listKeys(): Promise<ApiKeyRecord[]> {
+    return this.#guard('listing API keys', () => (this.#st.listKeys.all() as ApiKeyDbRow[]).map(apiKeyFromDb));
+  }
+
+  #guard<T>(what: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(mapStoreError(e, what));
+    }
+  }
+}
+
+/** Opens (creating if needed) and migrates the database at `opts.path`. Synchronous. */
+export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
+  const readonly = opts.readonly === true;
+  const busy = Math.floor(opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(opts.path, { readonly, fileMustExist: readonly, timeout: busy });
+    db.pragma(`busy_timeout = ${busy}`);
+    if (!readonly) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new MlsloError('MLSLO_ERR_STORE_UNAVAILABLE', `cannot switch ${opts.path} to WAL mode (got ${String(mode)})`);
+    }
+    db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    db.pragma('cache_size = -262144'); // 256 MiB: the hash indexes and hot rollup pages stay resident
+    db.pragma('temp_store = MEMORY');
+    db.pragma('foreign_keys = OFF');
+    if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
+    if (readonly) checkSchema(db);
+    else migrate(db);
+    const statements = prepareStatements(db);
+    const dv = statements.dataVersion.get() as number;
+    return new SqliteStore(db, opts.path, statements, opts.rollupCacheEntries ?? 20_000, dv);
+  } catch (e) {
+    try {
+      db?.close();
+    } catch {
+      // already failing: the original error is the one to report
+    }
+    throw mapStoreError(e, `opening ${opts.path}`);
+  }
+}
+
