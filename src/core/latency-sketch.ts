@@ -50,7 +50,11 @@ export function encodeSketch(s: LatencySketch): Uint8Array {
 
 export function decodeSketch(bytes: Uint8Array): LatencySketch {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sketch = DDSketch.fromProto(bytes.subarray(32));
+  // fromProto rebuilds the mapping from gamma, so its relative accuracy comes back as 0.00999…96 and
+  // every bucket value moves by ~1e-15 (and new values can land in a neighbouring bucket). Copy the
+  // buckets into a sketch with the canonical mapping instead (same gamma, so they are mergeable).
+  const sketch = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  sketch.merge(DDSketch.fromProto(bytes.subarray(32)));
   sketch.count = view.getFloat64(0, true);
   sketch.sum = view.getFloat64(8, true);
   sketch.min = view.getFloat64(16, true);

@@ -22,15 +22,6 @@ export interface Condition {
   readonly all: readonly Comparison[];
 }
 
-/**
- * A disjunction of conjunctions: holds when any branch holds (none: never). The feedback proxy rule
- * needs `||` (DESIGN §2.3: `clicked || dwellMs >= 10000`); `when` and criteria stay plain conjunctions.
- */
-export interface AnyCondition {
-  readonly source: string;
-  readonly any: readonly Condition[];
-}
-
 export interface LatencyClass {
   readonly name: string;
   /** Absent on the catch-all class. */
@@ -80,7 +71,7 @@ export interface QualitySpec {
   readonly objectives: readonly QualityObjective[];
   readonly verdict: VerdictRule;
   /** Feedback proxy rule on `outcome.feedback`, when the spec gives one. */
-  readonly feedbackRule: AnyCondition | undefined;
+  readonly feedbackRule: Condition | undefined;
   readonly labelGraceMs: number;
   readonly orphanTtlMs: number;
 }

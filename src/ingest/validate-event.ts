@@ -19,7 +19,7 @@ export type ItemResult = { readonly ok: true; readonly event: MlEvent } | { read
 const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: true, allowUnionTypes: true });
 const checkInference = ajv.compile<Record<string, unknown>>(inferenceSchema);
 const checkOutcome = ajv.compile<Record<string, unknown>>(outcomeSchema);
-const checkPrediction = {
+const checkPrediction: Readonly<Record<keyof typeof predictionSchemas, ValidateFunction>> = {
   label: ajv.compile(predictionSchemas.label),
   items: ajv.compile(predictionSchemas.items),
   value: ajv.compile(predictionSchemas.value),

@@ -11,10 +11,11 @@ const RETRAIN_KEYS = ['webhook', 'cooldown'] as const;
 function readTarget(r: Reader, at: At): NotifyTarget | undefined {
   const view = r.map(at, TARGET_KEYS);
   if (view === undefined) return undefined;
-  if (!TARGET_KEYS.some((k) => view.has(k))) {
+  if (!TARGET_KEYS.some((k) => view.has(k)) && view.unknownKeys === 0) {
     r.report(at, 'must name at least one channel: `slack`, `webhook`, `pagerduty` or `alertmanager`');
     return undefined;
   }
+  if (!TARGET_KEYS.some((k) => view.has(k))) return undefined;
   const target: { -readonly [K in keyof NotifyTarget]: NotifyTarget[K] } = {};
   let ok = true;
   for (const k of ['slack', 'webhook', 'alertmanager'] as const) {

@@ -14,6 +14,15 @@
  */
 import type { CompareOp, Comparison, Condition } from '../core/spec.ts';
 
+/**
+ * A disjunction of conjunctions, the parser's general result. Core `Condition` is a conjunction, so
+ * callers that feed the core parse with `or: false` and take the single branch.
+ */
+export interface Disjunction {
+  readonly source: string;
+  readonly any: readonly Condition[];
+}
+
 export interface ExprError {
   /** 0-based offset into the expression text. */
   readonly offset: number;
@@ -178,8 +187,12 @@ export function parseExpression(src: string, opts: ExprOptions): ExprResult {
       const end = t?.start ?? src.length;
       branches.push({ source: src.slice(start, end).trim(), all });
       if (t === undefined) break;
-      if (t.kind === 'or' && opts.or) { pos++; continue; }
-      if (t.kind === 'or') throw new SyntaxErr(t.start, '`||` is not supported here: a condition is a conjunction of comparisons joined by `&&`');
+      if (t.kind === 'or') {
+        // Without `||` support, report it and read on as if it were `&&`, to find later problems too.
+        if (!opts.or) errors.push({ offset: t.start, message: '`||` is not supported here: a condition is a conjunction of comparisons joined by `&&`' });
+        pos++;
+        continue;
+      }
       throw new SyntaxErr(t.start, `expected ${opts.or ? '`&&` or `||`' : '`&&`'} between comparisons, found ${found(t)}`);
     }
   } catch (e) {

@@ -10,8 +10,8 @@ import { readCohorts, readDrift } from './drift.ts';
 import { readLatency } from './latency.ts';
 import { readObjectives, readWindow } from './objectives.ts';
 import { readQuality } from './quality.ts';
-import type { At, Reader } from './yaml-reader.ts';
-import { describe } from './yaml-reader.ts';
+import { isMap } from 'yaml';
+import { describe, shown, type At, type Reader } from './yaml-reader.ts';
 
 export const API_VERSION = 'mlslo/v1';
 export const KIND = 'Service';
@@ -56,17 +56,21 @@ function readMetadata(r: Reader, at: At | undefined) {
 
 export function readService(r: Reader, root: At): ReadService {
   const before = r.sink.problems.length;
+  if (!isMap(root.node)) {
+    r.report(root, `a Service document must be a mapping, got ${describe(root.node)}`);
+    return { spec: undefined, name: undefined };
+  }
   const doc = r.map(root, ROOT_KEYS);
   if (doc === undefined) return { spec: undefined, name: undefined };
   const apiAt = doc.require('apiVersion');
   const kindAt = doc.require('kind');
   // A wrong apiVersion or kind means an unknown schema: checking the rest against ours would only add noise.
   if (apiAt !== undefined && r.scalar(apiAt) !== API_VERSION) {
-    r.report(apiAt, `unsupported apiVersion ${describe(apiAt.node)}; this version of mlslo reads \`${API_VERSION}\``);
+    r.report(apiAt, `unsupported apiVersion ${shown(apiAt.node)}; this version of mlslo reads \`${API_VERSION}\``);
     return { spec: undefined, name: undefined };
   }
   if (kindAt !== undefined && r.scalar(kindAt) !== KIND) {
-    r.report(kindAt, `unsupported kind ${describe(kindAt.node)}; \`${API_VERSION}\` defines only \`${KIND}\``);
+    r.report(kindAt, `unsupported kind ${shown(kindAt.node)}; \`${API_VERSION}\` defines only \`${KIND}\``);
     return { spec: undefined, name: undefined };
   }
   const meta = readMetadata(r, doc.require('metadata'));

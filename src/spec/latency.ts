@@ -11,8 +11,7 @@ const LATENCY_KEYS = ['classes'] as const;
 const CLASS_KEYS = ['name', 'when', 'thresholdMs'] as const;
 
 /** Input classes read request attributes: `input.<name>` (numbers or strings) or `cohort.<name>` (strings). */
-export const WHEN_SYNTAX: ExprOptions = {
-  or: false,
+export const WHEN_SYNTAX: Omit<ExprOptions, 'or'> = {
   bareBooleans: false,
   example: 'input.tokens',
   checkPath: (path) => {
@@ -62,9 +61,8 @@ export function readLatency(r: Reader, at: At | undefined, tier: Tier | undefine
     const last = i === items.length - 1;
     let when: LatencyClass['when'];
     if (whenAt !== undefined) {
-      const expr = r.expression(whenAt, WHEN_SYNTAX);
-      if (expr === undefined) ok = false;
-      else when = { source: expr.source, all: expr.any[0]!.all };
+      when = r.condition(whenAt, WHEN_SYNTAX);
+      if (when === undefined) ok = false;
       if (last) {
         r.report(whenAt, 'the last latency class must be a catch-all without `when`, so that every request has a class');
         ok = false;

@@ -49,10 +49,19 @@ function parseNamed(text: string, file: string): { named: Named[]; problems: Spe
     const { spec, name } = readService(r, { node: doc.contents!, pointer: '' });
     if (spec === undefined || name === undefined) continue;
     const { line, col } = lines.linePos(name.at.node.range?.[0] ?? 0);
-    named.push({ spec, where: { file, line, column: col, pointer: name.at.pointer, message: '' } });
+    named.push({ spec: deepFreeze(spec), where: { file, line, column: col, pointer: name.at.pointer, message: '' } });
   }
   if (documents === 0 && sink.problems.length === 0) sink.atOffset(0, '', 'the file holds no Service document');
   return { named, problems: sink.problems.sort(compareProblems), documents };
+}
+
+/** Specs are shared by every subsystem for the process's life: freeze them so none can drift. */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 /** Reports each service name defined twice, at its second and later definitions. */
@@ -101,13 +110,15 @@ function errorText(e: unknown): string {
 
 /**
  * Reads spec files; a directory stands for its `*.yaml`/`*.yml` files (not recursive, sorted by name).
- * Specs are returned only from files without problems; a service name defined in two places is a
+ * Specs come from every document without problems; a service name defined in two places is a
  * problem at the second definition.
  */
 export async function loadSpecFiles(paths: string[]): Promise<{ specs: ServiceSpec[]; problems: SpecProblem[] }> {
   const problems: SpecProblem[] = [];
   const named: Named[] = [];
+  const order = new Map<string, number>();
   for (const path of paths) {
+    order.set(path, order.size);
     let files: string[];
     try {
       files = await expand(path);
@@ -116,6 +127,7 @@ export async function loadSpecFiles(paths: string[]): Promise<{ specs: ServiceSp
       continue;
     }
     for (const file of files) {
+      order.set(file, order.size);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -130,5 +142,7 @@ export async function loadSpecFiles(paths: string[]): Promise<{ specs: ServiceSp
   }
   const dups = duplicateNames(named);
   problems.push(...dups);
+  // Files in the order read, each top to bottom.
+  problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || compareProblems(a, b));
   return { specs: named.filter((n) => !dups.some((d) => d.file === n.where.file && d.line === n.where.line && d.column === n.where.column)).map((n) => n.spec), problems };
 }

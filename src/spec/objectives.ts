@@ -3,12 +3,12 @@ import type { Objectives, SloWindow, Tier } from '../core/spec.ts';
 import { DEFAULTS, TIER_DEFAULTS, derivedComposite } from './defaults.ts';
 import { isTimeZone, parseWindowDays } from './duration.ts';
 import { childPointer } from './problems.ts';
-import { describe, type MapView, type Reader } from './yaml-reader.ts';
+import { shown, type MapView, type Reader } from './yaml-reader.ts';
 
 export const OBJECTIVE_KEYS = ['errors', 'latency', 'quality', 'composite'] as const;
 
 /** Why tiers 0 and 1 have no quality default; shown whenever the objective is missing. */
-export const QUALITY_REQUIRED_WHY = 'tier 0 and 1 services must set a quality objective: there is no default, because only the model\'s owners know how often it may be wrong';
+export const QUALITY_REQUIRED_WHY = 'tier 0 and 1 require an explicit quality objective, since only the model\'s owners know how often it may be wrong';
 
 export function readWindow(r: Reader, spec: MapView): SloWindow | undefined {
   const at = spec.get('window');
@@ -20,7 +20,7 @@ export function readWindow(r: Reader, spec: MapView): SloWindow | undefined {
     if (v === 'month') window = { kind: 'calendar', unit: 'month', timeZone: DEFAULTS.timeZone };
     else if (days !== undefined) window = { kind: 'rolling', days };
     else {
-      r.report(at, `must be a whole number of days such as \`30d\`, or \`month\`, got ${describe(at.node)}`);
+      r.report(at, `must be a whole number of days such as \`30d\`, or \`month\`, got ${shown(at.node)}`);
       window = undefined;
     }
   }
@@ -67,7 +67,8 @@ export function readObjectives(r: Reader, spec: MapView, tier: Tier | undefined)
   const d = TIER_DEFAULTS[tier];
   const quality = explicit.quality ?? d.quality;
   if (quality === undefined && !view?.has('quality')) {
-    if (view === undefined) r.sink.at(spec.at.node, childPointer(spec.at.pointer, 'objectives'), `missing required field \`objectives\` with \`quality\`: ${QUALITY_REQUIRED_WHY}`);
+    const pointer = childPointer(childPointer(spec.at.pointer, 'objectives'), 'quality');
+    if (view === undefined) r.sink.at(spec.at.node, pointer, `missing required field \`objectives.quality\`: ${QUALITY_REQUIRED_WHY}`);
     else view.require('quality', `: ${QUALITY_REQUIRED_WHY}`);
   }
   if (invalid || quality === undefined) return undefined;

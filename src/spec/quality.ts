@@ -1,6 +1,6 @@
 /** `spec.quality`: verdict rule, sources and precedence, sampling and label timing (DESIGN §2.3–2.5). */
 import { OUTCOME_SOURCES, type OutcomeSource } from '../core/event.ts';
-import type { AnyCondition, Comparison, QualitySpec, Task, Tier, VerdictRule } from '../core/spec.ts';
+import type { Comparison, Condition, QualitySpec, Task, Tier, VerdictRule } from '../core/spec.ts';
 import type { ExprOptions } from './condition.ts';
 import { DEFAULTS, TIER_DEFAULTS } from './defaults.ts';
 import { parseDuration } from './duration.ts';
@@ -14,8 +14,7 @@ const QUALITY_KEYS = ['sources', 'precedence', 'minSamples', 'stratifyBy', 'obje
 const TASK_KEYS: Readonly<Record<string, Task>> = { k: 'ranking', tolerance: 'regression', tolerancePct: 'regression', criteria: 'generative' };
 
 /** Criteria name outcome scores, which are numbers: `factuality >= 0.8 && policy == 1`. */
-export const CRITERIA_SYNTAX: ExprOptions = {
-  or: false,
+export const CRITERIA_SYNTAX: Omit<ExprOptions, 'or'> = {
   bareBooleans: false,
   example: 'factuality',
   checkPath: (p) => (p.length === 1 ? undefined : `a criterion names one outcome score, such as \`factuality\`, not \`${p.join('.')}\``),
@@ -24,9 +23,13 @@ export const CRITERIA_SYNTAX: ExprOptions = {
 
 const FEEDBACK_FIELDS: Readonly<Record<string, 'boolean' | 'number'>> = { clicked: 'boolean', dwellMs: 'number', followUp: 'boolean' };
 
-/** The feedback proxy rule over `outcome.feedback`, e.g. `clicked && !followUp || dwellMs >= 10000`. */
-export const FEEDBACK_SYNTAX: ExprOptions = {
-  or: true,
+/**
+ * The feedback proxy rule over `outcome.feedback`, e.g. `clicked && !followUp` or `dwellMs >= 10000`.
+ * Limit: a conjunction only, because core `Condition` is one. DESIGN §2.3's `clicked || dwellMs >= 10000`
+ * needs `||`; the parser supports it (`or: true` yields a disjunction of conjunctions), so lifting the
+ * limit means a DNF `feedbackRule` in src/core/spec.ts and its evaluator, then `or: true` here.
+ */
+export const FEEDBACK_SYNTAX: Omit<ExprOptions, 'or'> = {
   bareBooleans: true,
   example: 'clicked',
   checkPath: (p) => {
@@ -103,8 +106,8 @@ function readVerdict(r: Reader, q: MapView | undefined, ctx: QualityContext): Ve
     case 'generative': {
       const at = q?.get('criteria');
       if (at === undefined) return missing('criteria', 'a generative verdict needs criteria on outcome scores, such as `factuality >= 0.8 && policy == 1`');
-      const c = r.expression(at, CRITERIA_SYNTAX);
-      return c === undefined ? undefined : { task: 'generative', criteria: { source: c.source, all: c.any[0]!.all } };
+      const criteria = r.condition(at, CRITERIA_SYNTAX);
+      return criteria === undefined ? undefined : { task: 'generative', criteria };
     }
   }
 }
@@ -144,7 +147,7 @@ export function readQuality(r: Reader, at: At | undefined, ctx: QualityContext):
     }
     return undeclared.length === 0 && list.length === (r.list(a)?.length ?? 0) ? list.map((s) => s.value) : undefined;
   }, [] as string[]);
-  const feedbackRule: AnyCondition | undefined = opt('feedback', (a) => r.expression(a, FEEDBACK_SYNTAX), undefined);
+  const feedbackRule: Condition | undefined = opt('feedback', (a) => r.condition(a, FEEDBACK_SYNTAX), undefined);
   const fb = sourcesRead?.find((s) => s.value === 'feedback');
   if (fb !== undefined && q?.get('feedback') === undefined) {
     r.report(fb.at, 'the `feedback` source needs a `quality.feedback` rule that turns feedback into verdicts, such as `clicked && !followUp`');

@@ -4,10 +4,10 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { childPointer, type ProblemSink } from './problems.ts';
-import { parseExpression, type ExprOptions } from './condition.ts';
+import { parseExpression, type Disjunction, type ExprOptions } from './condition.ts';
 import { parseDuration } from './duration.ts';
-import { didYouMean, listOf } from './suggest.ts';
-import type { AnyCondition } from '../core/spec.ts';
+import { closest, didYouMean, listOf } from './suggest.ts';
+import type { Condition } from '../core/spec.ts';
 
 /** A value node and the JSON pointer that names it. */
 export interface At {
@@ -21,6 +21,10 @@ export class MapView {
     readonly at: At,
     private readonly entries: ReadonlyMap<string, { readonly key: Node; readonly value: At }>,
     private readonly sink: ProblemSink,
+    /** Known keys that an unknown key was taken for (`taget` → `target`). */
+    private readonly suggested: ReadonlySet<string>,
+    /** How many keys were unknown; checks on the mapping as a whole stay quiet when there were some. */
+    readonly unknownKeys: number,
   ) {}
 
   get(key: string): At | undefined {
@@ -35,12 +39,20 @@ export class MapView {
     return this.entries.get(key)?.key;
   }
 
-  /** The value, or a "missing" problem at this mapping (pointer: where the value belongs). */
+  /**
+   * The value, or a "missing" problem at this mapping (pointer: where the value belongs) — unless a
+   * misspelling of the key was already reported, which says the same thing better.
+   */
   require(key: string, why = ''): At | undefined {
     const v = this.get(key);
-    if (v === undefined) this.sink.at(this.at.node, childPointer(this.at.pointer, key), `missing required field \`${key}\`${why}`);
+    if (v === undefined && !this.suggested.has(key)) this.sink.at(this.at.node, childPointer(this.at.pointer, key), `missing required field \`${key}\`${why}`);
     return v;
   }
+}
+
+/** A scalar string as `value`, anything else as `describe` puts it. */
+export function shown(node: Node): string {
+  return isScalar(node) && typeof node.value === 'string' ? `\`${node.value}\`` : describe(node);
 }
 
 export function describe(node: Node): string {
@@ -76,6 +88,8 @@ export class Reader {
       return undefined;
     }
     const entries = new Map<string, { key: Node; value: At }>();
+    const suggested = new Set<string>();
+    let unknown = 0;
     for (const pair of at.node.items) {
       const keyNode = this.resolve(pair.key);
       if (keyNode === undefined) continue;
@@ -86,14 +100,17 @@ export class Reader {
         continue;
       }
       if (!known.includes(key)) {
-        this.sink.at(keyNode, pointer, `unknown field \`${key}\`${didYouMean(key, known)}`);
+        const guess = closest(key, known);
+        if (guess !== undefined) suggested.add(guess);
+        unknown++;
+        this.sink.at(keyNode, pointer, `unknown field \`${key}\`${guess === undefined ? '' : `; did you mean \`${guess}\`?`}`);
         continue;
       }
       // `key:` with no value parses as a null scalar; a missing value node (rare) points at the key.
       const value = this.resolve(pair.value) ?? keyNode;
       entries.set(key, { key: keyNode, value: { node: value, pointer } });
     }
-    return new MapView(at, entries, this.sink);
+    return new MapView(at, entries, this.sink, suggested, unknown);
   }
 
   /** A mapping with free keys (e.g. feature names), each to its value. */
@@ -177,7 +194,8 @@ export class Reader {
     const hit = allowed.find((a) => a === v);
     if (hit !== undefined) return hit;
     const hint = typeof v === 'string' ? didYouMean(v, allowed.map(String)) : '';
-    this.report(at, `must be ${listOf(allowed)}, got ${describe(at.node)}${hint}`);
+    const got = allowed.every((a) => typeof a === 'string') ? shown(at.node) : describe(at.node);
+    this.report(at, `must be ${listOf(allowed)}, got ${got}${hint}`);
     return undefined;
   }
 
@@ -209,13 +227,20 @@ export class Reader {
   }
 
   /** An expression string parsed per `opts`; each error is reported at its token when the source allows. */
-  expression(at: At, opts: ExprOptions): AnyCondition | undefined {
+  expression(at: At, opts: ExprOptions): Disjunction | undefined {
     const src = this.string(at);
     if (src === undefined) return undefined;
     const r = parseExpression(src, opts);
     if (r.ok) return { source: src, any: r.any };
     for (const e of r.errors) this.report(at, e.message, this.valueOffset(at, e.offset));
     return undefined;
+  }
+
+  /** A conjunction (the core `Condition`): the expression parsed without `||`. */
+  condition(at: At, opts: Omit<ExprOptions, 'or'>): Condition | undefined {
+    const d = this.expression(at, { ...opts, or: false });
+    const only = d?.any[0];
+    return d === undefined || only === undefined ? undefined : { source: d.source, all: only.all };
   }
 
   /** Reports unless `url` parses as an absolute http(s) URL. */
@@ -237,7 +262,7 @@ export class Reader {
   duration(at: At): number | undefined {
     const v = this.scalar(at);
     const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-    if (ms === undefined) this.report(at, `must be a duration such as \`30d\`, \`12h\` or \`1d12h\`, got ${describe(at.node)}`);
+    if (ms === undefined) this.report(at, `must be a duration such as \`30d\`, \`12h\` or \`1d12h\`, got ${shown(at.node)}`);
     return ms;
   }
 }

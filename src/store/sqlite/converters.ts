@@ -130,20 +130,28 @@ export interface InferenceDbRow {
   v_ts: number | null;
 }
 
-/** Positional parameters of the inference INSERT, in column order (migrations.ts). */
-export function inferenceParams(n: NewInference): unknown[] {
+export const INFERENCE_COLUMNS = 16;
+
+/** Writes the positional parameters of one inference row (column order of migrations.ts) at `out[o…]`. */
+export function inferenceParams(n: NewInference, out: unknown[], o: number): void {
   const e = n.event;
-  const v = verdictParams(n.verdict);
-  return [
-    e.service, e.id, refHash(e.service, e.id), e.ts, e.model, e.status,
-    e.status === 'error' ? e.errorType : null,
-    e.latencyMs ?? null,
-    n.inputClass ?? null,
-    n.eligible ? 1 : 0,
-    n.contentHash,
-    JSON.stringify(e),
-    v[0], v[1], v[2], v[3],
-  ];
+  const v = n.verdict;
+  out[o] = e.service;
+  out[o + 1] = e.id;
+  out[o + 2] = refHash(e.service, e.id);
+  out[o + 3] = e.ts;
+  out[o + 4] = e.model;
+  out[o + 5] = e.status;
+  out[o + 6] = e.status === 'error' ? e.errorType : null;
+  out[o + 7] = e.latencyMs ?? null;
+  out[o + 8] = n.inputClass ?? null;
+  out[o + 9] = n.eligible ? 1 : 0;
+  out[o + 10] = n.contentHash;
+  out[o + 11] = JSON.stringify(e);
+  out[o + 12] = v === undefined ? null : v.good ? 1 : 0;
+  out[o + 13] = v === undefined ? null : v.weight;
+  out[o + 14] = v === undefined ? null : v.source;
+  out[o + 15] = v === undefined ? null : v.ts;
 }
 
 export function verdictParams(v: Verdict | undefined): [number | null, number | null, string | null, number | null] {

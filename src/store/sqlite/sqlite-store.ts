@@ -18,7 +18,7 @@ import {
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep,
 } from '../port.ts';
 import {
-  apiKeyFromDb, cellToColumns, columnsToCell, inferenceFromDb, inferenceParams, outcomeFromDb, outcomeParams,
+  INFERENCE_COLUMNS, apiKeyFromDb, cellToColumns, columnsToCell, inferenceFromDb, inferenceParams, outcomeFromDb, outcomeParams,
   rollupRowFromDb, verdictParams, verdictStepFromDb, verdictStepParams,
   type ApiKeyDbRow, type InferenceDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
 } from './converters.ts';
@@ -52,6 +52,8 @@ export interface SqliteSettings {
 const BUSY_TIMEOUT_MS = 5000;
 /** Ids per IN list; statement sizes are powers of two up to this, padded with an impossible hash (-1). */
 const CHUNK = 512;
+/** Inferences per multi-row INSERT: fewer statement steps and bindings per row. */
+const INSERT_ROWS = 32;
 const ROLLUP_TABLE: Readonly<Record<Resolution, string>> = { m: 'rollup_m', h: 'rollup_h', d: 'rollup_d' };
 const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood';
 const ROLLUP_KEY_WHERE = 'service = ? AND bucket = ? AND model = ? AND attr = ? AND value = ?';
@@ -67,6 +69,7 @@ interface RollupStatements {
 
 interface Statements {
   readonly insertInference: Stmt;
+  readonly insertInferences: Stmt;
   readonly insertOutcome: Stmt;
   readonly updateVerdict: Stmt;
   readonly markJoined: Stmt;
@@ -95,10 +98,12 @@ function prepareStatements(db: Database.Database): Statements {
         ORDER BY bucket, model, attr, value`),
     };
   };
+  const inferenceInsert = (rows: number): string => `INSERT INTO inference (service, id, id_hash, ts, model, status,
+    error_type, latency_ms, input_class, eligible, content_hash, body, v_good, v_weight, v_source, v_ts) VALUES
+    ${new Array<string>(rows).fill(`(${new Array<string>(INFERENCE_COLUMNS).fill('?').join(',')})`).join(',')}`;
   return {
-    insertInference: db.prepare(`INSERT INTO inference (service, id, id_hash, ts, model, status, error_type, latency_ms,
-      input_class, eligible, content_hash, body, v_good, v_weight, v_source, v_ts)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertInference: db.prepare(inferenceInsert(1)),
+    insertInferences: db.prepare(inferenceInsert(INSERT_ROWS)),
     insertOutcome: db.prepare(`INSERT INTO outcome (service, key, key_hash, request_id, req_hash, ts, source, content_hash,
       body, joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     updateVerdict: db.prepare(`UPDATE inference SET v_good = ?, v_weight = ?, v_source = ?, v_ts = ?
@@ -131,6 +136,7 @@ export class SqliteStore implements Store {
   readonly #st: Statements;
   readonly #cache: RollupCache;
   readonly #inLists = new Map<string, Stmt>();
+  readonly #params = new Array<unknown>(INSERT_ROWS * INFERENCE_COLUMNS);
   readonly #commit: Database.Transaction<(w: IngestWrite) => void>;
   #dataVersion: number;
   #closed = false;
@@ -256,7 +262,20 @@ export class SqliteStore implements Store {
       this.#cache.clear();
       this.#dataVersion = dv;
     }
-    for (const n of w.inferences) st.insertInference.run(inferenceParams(n));
+    const inf = w.inferences;
+    let i = 0;
+    if (inf.length >= INSERT_ROWS) {
+      const params = this.#params;
+      for (; i + INSERT_ROWS <= inf.length; i += INSERT_ROWS) {
+        for (let j = 0; j < INSERT_ROWS; j++) inferenceParams(inf[i + j]!, params, j * INFERENCE_COLUMNS);
+        st.insertInferences.run(params);
+      }
+    }
+    const one = new Array<unknown>(INFERENCE_COLUMNS);
+    for (; i < inf.length; i++) {
+      inferenceParams(inf[i]!, one, 0);
+      st.insertInference.run(one);
+    }
     for (const o of w.outcomes) st.insertOutcome.run(outcomeParams(o.event, o.contentHash, o.joined));
     for (const v of w.verdicts) {
       st.updateVerdict.run(...verdictParams(v.verdict), refHash(v.service, v.requestId), v.service, v.requestId);
