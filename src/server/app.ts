@@ -18,7 +18,6 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
     logger: opts.logger,
     bodyLimit: ctx.limits.maxBytes,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
-    disableRequestLogging: true,
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.limits.maxBytes }, (_req, body, done) => done(null, body));

@@ -188,9 +188,9 @@ function checkReport(r: any): void {
   assert.ok(Math.abs(r.quality.qHat - 0.75) < 1e-12);
   assert.ok(Math.abs(r.quality.coverage - 12 / 16) < 1e-12);
   assert.equal(r.quality.pending, 4);
-  // Wilson 95% for 9/12 (scipy): [0.4676947, 0.9110961]
-  assert.ok(Math.abs(r.quality.interval.lower - 0.46769) < 1e-4);
-  assert.ok(Math.abs(r.quality.interval.upper - 0.91110) < 1e-4);
+  // Wilson 95% for 9/12, by the formula with z = 1.959963984540054: [0.46769467, 0.91105833]
+  assert.ok(Math.abs(r.quality.interval.lower - 0.4676946650664343) < 1e-12);
+  assert.ok(Math.abs(r.quality.interval.upper - 0.9110583316059452) < 1e-12);
   // Composite: okFast · q̂ = 13 · 0.75 = 9.75 good of 20 eligible.
   assert.ok(Math.abs(r.composite.good - 9.75) < 1e-9);
   assert.ok(Math.abs(r.composite.sli - 9.75 / 20) < 1e-12);
