@@ -5,6 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isScalar, LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { MlsloError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import { readService } from './document.ts';
 import { compareProblems, formatProblem, ProblemSink, type SpecProblem } from './problems.ts';
@@ -145,4 +146,11 @@ export async function loadSpecFiles(paths: string[]): Promise<{ specs: ServiceSp
   // Files in the order read, each top to bottom.
   problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || compareProblems(a, b));
   return { specs: named.filter((n) => !dups.some((d) => d.file === n.where.file && d.line === n.where.line && d.column === n.where.column)).map((n) => n.spec), problems };
+}
+
+/** The catalogue error for callers that fail fast (server start, CLI); the problems ride in `details`. */
+export function specInvalidError(problems: readonly SpecProblem[]): MlsloError {
+  const first = problems[0];
+  const detail = first === undefined ? undefined : `${formatProblem(first)}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
+  return new MlsloError('MLSLO_ERR_SPEC_INVALID', detail, { details: problems });
 }

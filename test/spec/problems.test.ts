@@ -64,3 +64,15 @@ test('a bad document does not hide a good one beside it', () => {
     'm.yaml:8:11: /metadata/tier: missing required field `tier`',
   ]);
 });
+
+test('specInvalidError carries every problem', async () => {
+  const { specInvalidError } = await import('../../src/spec/load-spec.ts');
+  const problems = [
+    { file: 'a.yaml', line: 2, column: 3, pointer: '/kind', message: 'x' },
+    { file: 'a.yaml', line: 4, column: 1, pointer: '/spec', message: 'y' },
+  ];
+  const e = specInvalidError(problems);
+  assert.equal(e.code, 'MLSLO_ERR_SPEC_INVALID');
+  assert.equal(e.message, 'the service spec is invalid: a.yaml:2:3: /kind: x (and 1 more)');
+  assert.deepEqual(e.details, problems);
+});

@@ -272,13 +272,16 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         assert.equal(got.excluded, 2);
         assert.equal(got.ok, 5);
         assert.deepEqual(got.errors, { timeout: 2, oom: 1 });
-        assert.equal(got.classes.short?.ok, 4);
-        assert.equal(got.classes.short?.fast, 4);
-        assert.equal(sketchCount(got.classes.short!.sketch), 4);
-        assert.equal(sketchCount(got.classes.long!.sketch), 1);
-        const median = quantile(got.classes.short!.sketch, 0.5)!;
+        const short = got.classes.short;
+        const long = got.classes.long;
+        assert.ok(short !== undefined && long !== undefined);
+        assert.equal(short.ok, 4);
+        assert.equal(short.fast, 4);
+        assert.equal(sketchCount(short.sketch), 4);
+        assert.equal(sketchCount(long.sketch), 1);
+        const median = quantile(short.sketch, 0.5) ?? NaN;
         assert.ok(Math.abs(median - 20) <= 0.2 || Math.abs(median - 30) <= 0.3, `median latency ${median} within 1% of a middle value`);
-        assert.equal(got.classes.short!.sketch.sketch.max, 40);
+        assert.equal(short.sketch.sketch.max, 40);
         assert.deepEqual(got.quality, { judged: 1, good: 0, sumW: 2, sumW2: 4, sumWGood: 0 });
       }
     }));

@@ -81,11 +81,7 @@ export function decodeClasses(buf: Buffer | null): Record<string, ClassAcc> {
 }
 
 export function cellToColumns(c: RollupCell): RollupColumns {
-  let hasErrors = false;
-  for (const _ in c.errors) {
-    hasErrors = true;
-    break;
-  }
+  const hasErrors = Object.keys(c.errors).length > 0;
   return {
     total: c.total,
     excluded: c.excluded,

@@ -7,14 +7,14 @@ import { MlsloError, isMlsloError } from '../../core/errors.ts';
 
 function codeOf(e: unknown): string | undefined {
   if (typeof e !== 'object' || e === null || !('code' in e)) return undefined;
-  const code = (e as { code: unknown }).code;
+  const code = e.code;
   return typeof code === 'string' ? code : undefined;
 }
 
-export function mapStoreError(e: unknown, what: string): unknown {
+export function mapStoreError(e: unknown, what: string): Error {
   if (isMlsloError(e)) return e;
   const code = codeOf(e);
-  if (code === undefined) return e;
+  if (code === undefined) return e instanceof Error ? e : new MlsloError('MLSLO_ERR_INTERNAL', what, { cause: e });
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
     return new MlsloError('MLSLO_ERR_STORE_FULL', what, { cause: e });
   }
@@ -28,5 +28,5 @@ export function mapStoreError(e: unknown, what: string): unknown {
   ) {
     return new MlsloError('MLSLO_ERR_STORE_UNAVAILABLE', `${what} (${code})`, { cause: e });
   }
-  return e;
+  return e instanceof Error ? e : new MlsloError('MLSLO_ERR_INTERNAL', what, { cause: e });
 }
