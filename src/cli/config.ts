@@ -79,5 +79,5 @@ export async function readConfigFile(path: string): Promise<Partial<ServeConfig>
   const doc: unknown = parseYaml(text);
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${path}: must be a mapping of keys`);
-  return doc as Partial<ServeConfig>;
+  return doc;
 }

@@ -25,7 +25,7 @@ export function isBadLine(x: unknown): x is BadLine {
 }
 const BadLineProto = {};
 function badLine(message: string): BadLine {
-  return Object.assign(Object.create(BadLineProto) as object, { badLine: message }) as BadLine;
+  return Object.assign(Object.create(BadLineProto) as object, { badLine: message });
 }
 
 function inflate(body: Buffer, encoding: string | undefined, limits: BodyLimits): Buffer {

@@ -4,4 +4,4 @@ import { storeContract } from './contract.ts';
 storeContract('memory', () => {
   const store = createMemoryStore();
   return Promise.resolve({ store, cleanup: () => store.close() });
-});
+}, { durable: false });

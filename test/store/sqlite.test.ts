@@ -43,7 +43,7 @@ storeContract('sqlite', () => {
       rmSync(dir, { recursive: true, force: true });
     },
   });
-});
+}, { durable: true });
 
 describe('sqlite store', () => {
   it('runs in WAL mode with synchronous=FULL and a 5 s busy timeout', async () => {

@@ -4,9 +4,12 @@
  *
  * Durability (DESIGN §3.1, "a 2xx means durable"): WAL with `synchronous = FULL` fsyncs the WAL on every
  * commit, so a resolved `commitIngest` survives kill -9 *and* power loss. `NORMAL` only syncs at
- * checkpoints: safe against a process crash, but the last commits can roll back on power loss. With
- * 10k-event commits the fsync is one per batch; bench/store-sync.ts measured FULL vs NORMAL on this
- * machine (see the numbers in the comment there) — the cost is small, so FULL it is.
+ * checkpoints: safe against a process crash, but the last commits can roll back on power loss, which
+ * would break the promise. Measured with `bench/store-insert.ts --sync FULL|NORMAL` (10k-event commits,
+ * 2 cores shared with other jobs, so wall rates were noisy): store CPU 28–34 µs/event with FULL vs
+ * 23–27 µs/event with NORMAL; 1M rows took 16k events/s wall with FULL vs 28k/s with NORMAL in one
+ * back-to-back pair, ~1.2× in other pairs. One fsync per batch is not a bad enough cost to give up
+ * power-loss durability, so FULL it is.
  */
 import Database from 'better-sqlite3';
 import { MlsloError } from '../../core/errors.ts';
