@@ -16,6 +16,8 @@ import {
 import type { ItemProblem } from './validate-event.ts';
 
 export interface PlannedItem {
+  /** The request (HTTP batch) the item came in; batches are committed in groups. */
+  readonly ticket: number;
   readonly index: number;
   readonly event: MlEvent;
   readonly json: string;
@@ -26,11 +28,16 @@ export interface Rejection extends ItemProblem {
   readonly index: number;
 }
 
+export interface BatchOutcome {
+  accepted: number;
+  duplicates: number;
+  readonly rejected: Rejection[];
+}
+
 export interface Plan {
   readonly write: IngestWrite;
-  readonly accepted: number;
-  readonly duplicates: number;
-  readonly rejected: Rejection[];
+  /** Per ticket (see PlannedItem). */
+  readonly batches: ReadonlyMap<number, BatchOutcome>;
 }
 
 const MINUTE = 60_000;
@@ -65,7 +72,7 @@ export function cohortOf(spec: ServiceSpec, e: InferenceEvent): Record<string, s
 class RollupBuilder {
   private readonly cells = new Map<string, RollupDelta>();
 
-  /** The cells (whole service + each declared cohort value) an inference event counts in. */
+  /** The cells an inference event counts in: the whole service first, then each declared cohort value. */
   cellsFor(spec: ServiceSpec, e: InferenceEvent): RollupCell[] {
     const minute = Math.floor(e.ts / MINUTE) * MINUTE;
     const out = [this.cell(e.service, minute, e.model, '', '')];
@@ -91,7 +98,7 @@ class RollupBuilder {
 function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec): void {
   const e = n.event;
   const threshold = n.inputClass === undefined ? 0 : spec.latency.classes.find((c) => c.name === n.inputClass)?.thresholdMs ?? 0;
-  for (const c of cells) {
+  cells.forEach((c, i) => {
     c.total += 1;
     if (!n.eligible) c.excluded += 1;
     else if (e.status === 'ok') {
@@ -99,9 +106,11 @@ function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec)
       const acc = classAcc(c, n.inputClass!);
       acc.ok += 1;
       if (e.latencyMs <= threshold) acc.fast += 1;
-      addLatency(acc.sketch, e.latencyMs);
+      // Latency percentiles are kept for the whole service only (cells[0]); cohort rows count ok and
+      // fast, which is all their SLIs need, and a sketch per cohort value would triple the ingest cost.
+      if (i === 0) addLatency(acc.sketch, e.latencyMs);
     } else c.errors[e.errorType] = (c.errors[e.errorType] ?? 0) + 1;
-  }
+  });
 }
 
 function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: ReadonlyArray<{ ts: number; verdict: Verdict | undefined }>): VerdictStep[] {
@@ -118,8 +127,12 @@ function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: ReadonlyArray<{
 }
 
 export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapshot, specs: ReadonlyMap<string, ServiceSpec>): Plan {
-  const rejected: Rejection[] = [];
-  let duplicates = 0;
+  const batches = new Map<number, BatchOutcome>();
+  const batchOf = (ticket: number): BatchOutcome => {
+    let b = batches.get(ticket);
+    if (b === undefined) batches.set(ticket, (b = { accepted: 0, duplicates: 0, rejected: [] }));
+    return b;
+  };
   const fresh = new Map<string, NewInference & { hash: string }>();
   const freshOutcomes = new Map<string, { event: OutcomeEvent; hash: string }>();
   const outcomesByRequest = new Map<string, Array<{ event: OutcomeEvent; contentHash: string }>>();
@@ -127,12 +140,13 @@ export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapsh
 
   for (const item of items) {
     const e = item.event;
+    const batch = batchOf(item.ticket);
     if (e.kind === 'inference') {
       const k = refKey(e.service, e.id);
       const known = snapshot.inferences.get(k)?.contentHash ?? fresh.get(k)?.hash;
       if (known !== undefined) {
-        if (known === item.hash) duplicates++;
-        else rejected.push({ index: item.index, code: 'conflict', path: '/id', message: `request \`${e.id}\` is stored with other content; ids are never overwritten` });
+        if (known === item.hash) batch.duplicates++;
+        else batch.rejected.push({ index: item.index, code: 'conflict', path: '/id', message: `request \`${e.id}\` is stored with other content; ids are never overwritten` });
         continue;
       }
       const spec = specs.get(e.service)!;
@@ -140,15 +154,17 @@ export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapsh
       const inputClass = e.status === 'ok' && eligible ? classify(spec.latency.classes, { input: e.input }).name : undefined;
       fresh.set(k, { event: e, contentHash: item.hash, hash: item.hash, inputClass, eligible, verdict: undefined });
       touched.add(k);
+      batch.accepted++;
     } else {
       const k = refKey(e.service, e.key);
       const known = snapshot.outcomeHashes.get(k) ?? freshOutcomes.get(k)?.hash;
       if (known !== undefined) {
-        if (known === item.hash) duplicates++;
-        else rejected.push({ index: item.index, code: 'conflict', path: '/id', message: 'an outcome with this identity is stored with other content' });
+        if (known === item.hash) batch.duplicates++;
+        else batch.rejected.push({ index: item.index, code: 'conflict', path: '/id', message: 'an outcome with this identity is stored with other content' });
         continue;
       }
       freshOutcomes.set(k, { event: e, hash: item.hash });
+      batch.accepted++;
       const r = refKey(e.service, e.requestId);
       let list = outcomesByRequest.get(r);
       if (list === undefined) outcomesByRequest.set(r, (list = []));
@@ -203,6 +219,5 @@ export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapsh
     }
   }
   write.rollups = rollups.deltas().filter((d) => d.cell.total !== 0 || !isZero(d.cell.quality));
-  const accepted = fresh.size + freshOutcomes.size;
-  return { write, accepted, duplicates, rejected };
+  return { write, batches };
 }

@@ -5,7 +5,9 @@
  * where the sketch is `encodeSketch` (core/latency-sketch.ts).
  */
 import type { InferenceEvent, OutcomeEvent, OutcomeSource } from '../../core/event.ts';
-import { decodeSketch, encodeSketch } from '../../core/latency-sketch.ts';
+import { createSketch, decodeSketch, encodeSketch, sketchCount } from '../../core/latency-sketch.ts';
+
+const EMPTY = new Uint8Array(0);
 import type { ClassAcc, RollupCell } from '../../core/rollup.ts';
 import type { ApiKeyRecord, NewInference, Role, RollupRow, StoredInference, StoredOutcome, Verdict, VerdictStep } from '../port.ts';
 import { refHash } from './hash.ts';
@@ -41,7 +43,8 @@ export function encodeClasses(classes: Record<string, ClassAcc>): Buffer | null 
   for (const n of names) {
     const acc = classes[n]!;
     const name = Buffer.from(n, 'utf8');
-    const sketch = encodeSketch(acc.sketch);
+    // Cohort rows carry counts only (src/ingest/plan.ts): an empty sketch is stored as zero bytes.
+    const sketch = sketchCount(acc.sketch) === 0 ? EMPTY : encodeSketch(acc.sketch);
     parts.push({ name, acc, sketch });
     size += 2 + name.length + 16 + 4 + sketch.length;
   }
@@ -73,7 +76,7 @@ export function decodeClasses(buf: Buffer | null): Record<string, ClassAcc> {
     const fast = buf.readDoubleLE(o + 8);
     const sketchLen = buf.readUInt32LE(o + 16);
     o += 20;
-    const sketch = decodeSketch(buf.subarray(o, o + sketchLen));
+    const sketch = sketchLen === 0 ? createSketch() : decodeSketch(buf.subarray(o, o + sketchLen));
     o += sketchLen;
     classes[name] = { ok, fast, sketch };
   }
