@@ -6,6 +6,11 @@ const pct = (x: number | null | undefined, digits = 3): string => (x === null ||
 const num = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? '—' : x.toFixed(digits));
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
+/** Plain tables: no colour codes, so output pipes and diffs cleanly. */
+function table(head: string[]): Table.Table {
+  return new Table({ head, style: { head: [], border: [] } });
+}
+
 function iv(d: { interval: { lower: number; upper: number } | null }): string {
   return d.interval === null ? '' : `[${pct(d.interval.lower, 2)}, ${pct(d.interval.upper, 2)}]`;
 }
@@ -25,7 +30,7 @@ export function renderReport(r: ServiceReport): string {
   const out: string[] = [];
   out.push(`${r.service} — window ${r.window} (${r.from} → ${r.to}), as of ${r.asOf}`);
   const windows = Object.keys(r.errors.burnRates);
-  const main = new Table({ head: ['dimension', 'objective', 'SLI', '95% interval', 'good / total', 'budget left', ...windows.map((w) => `burn ${w}`)] });
+  const main = table(['dimension', 'objective', 'SLI', '95% interval', 'good / total', 'budget left', ...windows.map((w) => `burn ${w}`)]);
   const dims: Array<[string, DimensionReport, string]> = [
     ['errors', r.errors, ''],
     ['latency', r.latency, ''],
@@ -38,7 +43,7 @@ export function renderReport(r: ServiceReport): string {
   out.push(main.toString());
   out.push(`quality: ${int(r.quality.judged)} judged, coverage ${pct(r.quality.coverage, 1)}, ${int(r.quality.pending)} pending labels, ${int(r.orphans)} orphan outcomes`);
 
-  const lat = new Table({ head: ['input class', 'threshold', 'ok', 'within', 'p50 ms', 'p90 ms', 'p99 ms'] });
+  const lat = table(['input class', 'threshold', 'ok', 'within', 'p50 ms', 'p90 ms', 'p99 ms']);
   for (const c of r.latency.classes) lat.push([c.name, `${c.thresholdMs} ms`, int(c.ok), pct(c.sli, 2), num(c.p50), num(c.p90), num(c.p99)]);
   out.push(lat.toString());
 
@@ -51,12 +56,12 @@ export function renderReport(r: ServiceReport): string {
     : `burn alerts FIRING: ${firing.map((a) => `${a.dimension} ${a.severity} ${a.longWindow}/${a.shortWindow} (burn ${num(a.longBurn, 1)}/${num(a.shortBurn, 1)} > ${a.factor})`).join('; ')}`);
 
   if (r.cohorts.length > 0) {
-    const t = new Table({ head: ['cohort', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite'] });
+    const t = table(['cohort', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite']);
     for (const c of r.cohorts) t.push(breakdownRow(`${c.attr}=${c.value ?? ''}`, c));
     out.push(t.toString());
   }
   if (r.versions.length > 0) {
-    const t = new Table({ head: ['model', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite'] });
+    const t = table(['model', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite']);
     for (const v of r.versions) t.push(breakdownRow(v.model === '' ? '(none)' : v.model ?? '', v));
     out.push(t.toString());
   }

@@ -90,7 +90,8 @@ export async function serviceReport(store: Store, req: ReportRequest): Promise<S
   const orphans = await store.countOrphans(spec.name, req.at - spec.quality.orphanTtlMs);
 
   return buildReport({
-    spec, policy: req.policy, windowLabel: req.windowLabel || formatWindow(req.windowMs), from, to, asOf: req.at,
+    // Shown as [at − window, at]; the buckets read are the whole minutes ending with the one holding `at`.
+    spec, policy: req.policy, windowLabel: req.windowLabel || formatWindow(req.windowMs), from: req.at - req.windowMs, to: req.at, asOf: req.at,
     cell: whole, burnCells,
     cohorts: [...cohorts.values()].sort((a, b) => a.attr.localeCompare(b.attr) || b.cell.total - a.cell.total),
     versions: [...versions.values()].sort((a, b) => b.cell.total - a.cell.total),

@@ -13,7 +13,7 @@ export function hashKey(key: string): string {
 }
 
 export function generateKey(role: Role, service: string | undefined, now: number): { key: string; record: ApiKeyRecord } {
-  const id = randomBytes(6).toString('base64url');
+  const id = randomBytes(6).toString('hex');
   const key = `mlslo_${id}_${randomBytes(32).toString('base64url')}`;
   return { key, record: { id, hash: hashKey(key), role, service, createdAt: now } };
 }
