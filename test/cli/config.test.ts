@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/cli/config.ts';
-import { MlsloError } from '../../src/core/errors.ts';
+import type { MlsloError } from '../../src/core/errors.ts';
 
 test('flags override the file, which overrides the defaults; the result is frozen', () => {
   const c = resolveConfig({ port: 8000, host: '127.0.0.2', maxEventAge: '3d' }, { port: 9000 }, 'f.yaml');
