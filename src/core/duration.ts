@@ -1,9 +1,18 @@
-/** Durations as written in specs, flags and query strings: `30d`, `6h`, `5m`, `90s`, `250ms`. */
-const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/**
+ * Durations as written in specs, flags and query strings: `30d`, `6h`, `5m`, `1d12h`, `250ms`. Units
+ * in decreasing order, each at most once, as Prometheus writes them.
+ */
+const UNIT_MS = [604_800_000, 86_400_000, 3_600_000, 60_000, 1000, 1] as const;
+const DURATION = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
-/** Milliseconds, or undefined when `s` is not a positive whole number followed by a unit. */
-export function parseDuration(s: string): number | undefined {
-  const m = /^([1-9]\d{0,8})(ms|s|m|h|d|w)$/.exec(s.trim());
-  if (m === null) return undefined;
-  return Number(m[1]) * UNITS[m[2]!]!;
+/** Milliseconds, or undefined when the text is not a positive duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (m === null || text === '') return undefined;
+  let ms = 0;
+  UNIT_MS.forEach((size, i) => {
+    const n = m[i + 1];
+    if (n !== undefined) ms += Number(n) * size;
+  });
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
 }

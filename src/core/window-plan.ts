@@ -4,6 +4,7 @@
  * 30-day window therefore reads ~30 + 2·23 + 2·59 buckets per series instead of 43 200.
  */
 export type Resolution = 'm' | 'h' | 'd';
+export const RESOLUTION_MS: Readonly<Record<Resolution, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export interface Segment {
   readonly resolution: Resolution;
@@ -11,9 +12,7 @@ export interface Segment {
   readonly to: number;
 }
 
-const M = 60_000;
-const H = 3_600_000;
-const D = 86_400_000;
+const { m: M, h: H, d: D } = RESOLUTION_MS;
 
 const floorTo = (t: number, step: number): number => Math.floor(t / step) * step;
 const ceilTo = (t: number, step: number): number => Math.ceil(t / step) * step;

@@ -7,9 +7,9 @@
  */
 import type { InferenceEvent, OutcomeEvent, OutcomeSource } from '../core/event.ts';
 import type { QualityAcc, RollupCell } from '../core/rollup.ts';
+import type { Resolution } from '../core/window-plan.ts';
 
-export type Resolution = 'm' | 'h' | 'd';
-export const RESOLUTION_MS: Readonly<Record<Resolution, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+export { RESOLUTION_MS, type Resolution } from '../core/window-plan.ts';
 
 /** `attr === ''` (and `value === ''`) is the whole service; otherwise one cohort attribute's value. */
 export interface CohortRef {

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: the DESIGN §5 bars, printed as ratios against baselines measured in the same run
+ * (absolute numbers swing 2–3× on a shared machine; the ratios are what to compare).
+ *
+ *   node --import tsx bench/run.ts [--events N] [--quick] [--only ingest|report] [--concurrency N]
+ *                                  [--per-request N] [--days N] [--runs N] [--raw-events N] [--profile DIR]
+ *
+ * (a) bench/ingest-http.ts — HTTP → SQLite (durable) into a server child vs this process's JSON.parse rate.
+ * (b) bench/report.ts      — serviceReport for 30 days × 1M events/day × 20 cohorts vs SQL over raw events.
+ * See docs/benchmarks.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runIngestBench, type IngestResult } from './ingest-http.ts';
+import { runReportBench, type ReportResult } from './report.ts';
+import { fmtInt, fmtMiB, fmtMs, fmtPct, fmtRatio } from './lib/stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    concurrency: { type: 'string' },
+    'per-request': { type: 'string' },
+    days: { type: 'string' },
+    'per-day': { type: 'string' },
+    runs: { type: 'string' },
+    'raw-events': { type: 'string' },
+    profile: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`usage: npm run bench -- [--events N] [--quick] [--only ingest|report] [--concurrency N] [--per-request N]
+                        [--days N] [--per-day N] [--runs N] [--raw-events N] [--profile DIR]
+  --events N       events posted in the ingest benchmark (default 1,000,000; quick 40,000)
+  --quick          small sizes for a smoke run (~30 s)
+  --only X         run only the ingest or the report benchmark
+  --profile DIR    write a CPU profile of the server child to DIR and print its top functions by self time
+`);
+  process.exit(0);
+}
+
+function num(v: string | undefined, dflt: number, name: string): number {
+  if (v === undefined) return dflt;
+  const n = Number(v.replace(/_/g, ''));
+  if (!Number.isFinite(n) || n <= 0) {
+    process.stderr.write(`bench: --${name} must be a positive number\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const quick = values.quick;
+const only = values.only;
+if (only !== undefined && only !== 'ingest' && only !== 'report') {
+  process.stderr.write('bench: --only must be ingest or report\n');
+  process.exit(2);
+}
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+const ingestOpts = {
+  events: num(values.events, quick ? 40_000 : 1_000_000, 'events'),
+  perRequest: num(values['per-request'], 10_000, 'per-request'),
+  concurrency: num(values.concurrency, 4, 'concurrency'),
+  parsePasses: quick ? 2 : 3,
+  log,
+  ...(values.profile === undefined ? {} : { cpuProfDir: resolve(values.profile) }),
+};
+const reportOpts = {
+  days: num(values.days, quick ? 2 : 30, 'days'),
+  perDay: num(values['per-day'], 1_000_000, 'per-day'),
+  runs: num(values.runs, quick ? 30 : 300, 'runs'),
+  warmup: quick ? 5 : 30,
+  rawEvents: num(values['raw-events'], quick ? 100_000 : 1_000_000, 'raw-events'),
+  sqlRuns: quick ? 2 : 5,
+  log,
+};
+if (ingestOpts.cpuProfDir !== undefined) mkdirSync(ingestOpts.cpuProfDir, { recursive: true });
+
+log(`mlslo bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}`);
+let ingest: IngestResult | undefined;
+let report: ReportResult | undefined;
+if (only !== 'report') ingest = await runIngestBench(ingestOpts);
+if (only !== 'ingest') report = await runReportBench(reportOpts);
+
+const lines: string[] = ['', '==== summary (ratios are the result; absolute figures are noisy on a shared machine) ===='];
+if (ingest !== undefined) {
+  const i = ingest;
+  const ratio = i.rate / i.parseRate;
+  lines.push(
+    `ingest (HTTP → SQLite, durable)   ${fmtInt(i.rate)} events/s   JSON.parse ${fmtInt(i.parseRate)} events/s   ratio ${fmtPct(ratio)}   (target ≥ 100k/s, ≥ 25%)`,
+    `  ${fmtInt(i.events)} events in ${i.requests} requests × ${fmtInt(i.perRequest)}, ${i.concurrency} in flight, ${(i.wallMs / 1000).toFixed(1)} s; all 200, accepted = items, rejected = []`,
+    `  first 10% of requests ${fmtInt(i.firstRate)} events/s, last 10% ${fmtInt(i.lastRate)} events/s (last/first ${(i.lastRate / i.firstRate).toFixed(2)}, ${i.tenthRequests} requests each)`,
+    `  server CPU ${i.serverCpuUsPerEvent === undefined ? 'n/a' : `${i.serverCpuUsPerEvent.toFixed(1)} µs/event`} vs JSON.parse CPU ${i.parseCpuUsPerEvent.toFixed(2)} µs/event` +
+      (i.serverCpuUsPerEvent === undefined ? '' : ` (CPU ratio ${fmtPct(i.parseCpuUsPerEvent / i.serverCpuUsPerEvent)})`),
+    `  server RSS before ${fmtMiB(i.rssBeforeKiB)}, after ${fmtMiB(i.rssAfterKiB)}, peak ${fmtMiB(i.hwmKiB)}; JSON.parse passes ${i.parseRates.map(fmtInt).join(' / ')} events/s`,
+  );
+}
+if (report !== undefined) {
+  const r = report;
+  lines.push(
+    `report ${r.days}d × ${fmtInt(r.perDay / 1e6 >= 1 ? r.perDay / 1e6 : r.perDay)}${r.perDay >= 1e6 ? 'M' : ''}/day × ${r.cohorts} cohorts  p50 ${fmtMs(r.p50)}  p99 ${fmtMs(r.p99)}  max ${fmtMs(r.max)}   ` +
+      `SQL over raw (scaled) ${fmtMs(r.sqlScaledMs)}   ratio ${fmtRatio(r.ratio)}   (target p99 < 50 ms, ≥ 100×)`,
+    `  ${r.runs} runs of serviceReport (30d window) after warm-up; ${fmtInt(r.rowsPerReport)} rollup rows read per report, ${(r.readShare * 100).toFixed(0)}% of time in readRollups; p99-based ratio ${fmtRatio(r.sqlScaledMs / r.p99)}`,
+    `  data: ${fmtInt(r.deltas)} minute deltas (${fmtInt(r.expectedTotal)} events' worth; report counted ${fmtInt(r.reportedTotal)}) → ${fmtInt(r.rollupRows)} rollup rows in ${r.commits} commits via Store.commitIngest, ` +
+      `built in ${(r.buildMs / 1000).toFixed(1)} s, ${(r.dbBytes / 1e6).toFixed(0)} MB`,
+    `  SQL: ${r.scaleNote}`,
+  );
+}
+if (ingest?.profile !== undefined) {
+  const p = ingest.profile;
+  lines.push('', `server child CPU profile (${p.file}), ${fmtInt(p.totalMs)} ms busy; top functions by self time:`);
+  for (const f of p.top) lines.push(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${fmtInt(f.ms).padStart(7)} ms  ${f.name}  ${f.where}`);
+}
+log(lines.join('\n'));
+// Children are stopped and temp dirs removed by the cleanup handlers (bench/lib/cleanup.ts) on exit.
+process.exit(0);
