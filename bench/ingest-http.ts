@@ -235,7 +235,9 @@ export async function runIngestBench(opts: IngestOptions): Promise<IngestResult>
 
     await server.stop();
     if (opts.cpuProfDir !== undefined) {
-      const file = readdirSync(opts.cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(opts.cpuProfDir!, f)).sort().at(-1);
+      // The loader (tsx) runs a worker thread with its own profile: the main thread's is the `.0.` one of this pid.
+      const file = readdirSync(opts.cpuProfDir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${server.pid}.0.`))
+        .map((f) => join(opts.cpuProfDir!, f)).sort().at(-1);
       if (file !== undefined) profile = { file, ...topSelfTime(file, 20) };
     }
     return {

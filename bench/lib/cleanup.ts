@@ -46,3 +46,12 @@ export function onCleanup(h: Handler): () => void {
     h();
   };
 }
+
+/**
+ * Lets the event loop turn (signals are delivered there). Long benchmark loops whose awaits resolve
+ * synchronously (better-sqlite3 underneath) call this between iterations, outside the timed region, so
+ * Ctrl-C is handled promptly.
+ */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

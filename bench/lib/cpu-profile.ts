@@ -40,7 +40,8 @@ export function topSelfTime(file: string, n = 15): { totalMs: number; top: SelfT
     if (f.functionName === '(idle)' || f.functionName === '(program)') return; // waiting, not working
     total += dt;
     const name = f.functionName || '(anonymous)';
-    const where = f.url === '' ? '' : `${shortUrl(f.url)}:${f.lineNumber + 1}`;
+    // Line numbers of tsx-transformed .ts files point into the transformed code: show the file only.
+    const where = f.url === '' ? '' : f.url.endsWith('.ts') ? shortUrl(f.url) : `${shortUrl(f.url)}:${f.lineNumber + 1}`;
     const k = `${name}\u0000${where}`;
     const e = self.get(k) ?? { name, where, us: 0 };
     e.us += dt;

@@ -31,6 +31,8 @@ export interface RollupCell {
   errors: Record<string, number>;
   classes: Record<string, ClassAcc>;
   quality: QualityAcc;
+  /** Metric contributions of the cell's judged requests and label-free estimates (MetricSums). */
+  sums: MetricSums;
 }
 
 export function createQualityAcc(): QualityAcc {
@@ -38,7 +40,7 @@ export function createQualityAcc(): QualityAcc {
 }
 
 export function createCell(): RollupCell {
-  return { total: 0, excluded: 0, ok: 0, errors: {}, classes: {}, quality: createQualityAcc() };
+  return { total: 0, excluded: 0, ok: 0, errors: {}, classes: {}, quality: createQualityAcc(), sums: {} };
 }
 
 export function eligible(c: RollupCell): number {
@@ -98,4 +100,26 @@ export function mergeCell(into: RollupCell, from: RollupCell): void {
     mergeSketch(dst.sketch, src.sketch);
   }
   addQuality(into.quality, from.quality);
+  addSums(into.sums, from.sums);
+}
+
+/**
+ * Named sums of per-request metric contributions (issue 3: confusion counts, hit@k, absolute errors,
+ * generative scores, calibration bins …): name → [Σx, Σw·x] with w = 1/samplingProb. Plain sums, so
+ * they merge, and a verdict change is undone, by addition like every other field of a cell.
+ */
+export type MetricSums = Record<string, [number, number]>;
+
+/** Adds `d` (scaled by `sign`) into `into`; entries that become exactly zero are dropped. */
+export function addSums(into: MetricSums, d: Readonly<MetricSums>, sign = 1): void {
+  for (const k in d) {
+    const [x, wx] = d[k]!;
+    const cur = into[k];
+    if (cur === undefined) into[k] = [sign * x, sign * wx];
+    else {
+      cur[0] += sign * x;
+      cur[1] += sign * wx;
+      if (cur[0] === 0 && cur[1] === 0) delete into[k];
+    }
+  }
 }

@@ -64,6 +64,8 @@ export interface Verdict {
   readonly source: OutcomeSource;
   /** When the deciding outcome was learned. */
   readonly ts: number;
+  /** The deciding outcome itself: its payload feeds the metric contributions (quality-metrics/). */
+  readonly outcome: OutcomeEvent;
 }
 
 /**
@@ -90,7 +92,7 @@ export function resolveVerdict(
     if (best === undefined || r < best.rank || (r === best.rank && o.ts >= best.o.ts)) best = { o, good, rank: r };
   }
   if (best === undefined) return undefined;
-  return { good: best.good, weight: 1 / best.o.samplingProb, source: best.o.source, ts: best.o.ts };
+  return { good: best.good, weight: 1 / best.o.samplingProb, source: best.o.source, ts: best.o.ts, outcome: best.o };
 }
 
 export interface VerdictPoint {
@@ -101,7 +103,7 @@ export interface VerdictPoint {
 
 /**
  * The verdict as a step function of the as-of time: one point per outcome time at which the verdict
- * (good, weight or source) changes, ascending. Before the first point there is no verdict. Outcomes
+ * (good, weight, source or deciding outcome) changes, ascending. Before the first point there is no verdict. Outcomes
  * after `opts.asOf`, when given, are left out.
  */
 export function verdictTimeline(
@@ -118,7 +120,7 @@ export function verdictTimeline(
     const v = resolveVerdict(outcomes, { sources: opts.sources, precedence: opts.precedence, asOf: t }, decide);
     const changed = v === undefined
       ? prev !== undefined
-      : prev === undefined || v.good !== prev.good || v.weight !== prev.weight || v.source !== prev.source;
+      : prev === undefined || v.good !== prev.good || v.weight !== prev.weight || v.source !== prev.source || v.outcome.key !== prev.outcome.key;
     if (changed) points.push({ ts: t, verdict: v });
     prev = v;
   }

@@ -5,11 +5,14 @@
  * (ingest.ts) looks up, calls this, and commits the result atomically.
  */
 import type { InferenceEvent, MlEvent, OutcomeEvent } from '../core/event.ts';
+import { predictionSums, verdictSums } from '../core/quality-metrics/contributions.ts';
 import { classify } from '../core/input-class.ts';
 import { addLatency } from '../core/latency-sketch.ts';
-import { addQuality, classAcc, createCell, createQualityAcc, negateQuality, verdictQuality, type QualityAcc, type RollupCell } from '../core/rollup.ts';
+import {
+  addQuality, addSums, classAcc, createCell, createQualityAcc, negateQuality, verdictQuality, type MetricSums, type QualityAcc, type RollupCell,
+} from '../core/rollup.ts';
 import type { ServiceSpec } from '../core/spec.ts';
-import { judge, verdictTimeline } from '../core/verdict.ts';
+import { judge, resolveVerdict, verdictTimeline, type Verdict as JudgedVerdict, type VerdictPoint } from '../core/verdict.ts';
 import {
   refKey, type IngestSnapshot, type IngestWrite, type NewInference, type RollupDelta, type StoredOutcome, type Verdict, type VerdictStep,
 } from '../store/port.ts';
@@ -41,10 +44,6 @@ export interface Plan {
 }
 
 const MINUTE = 60_000;
-
-function quality(v: Verdict | undefined): QualityAcc {
-  return v === undefined ? createQualityAcc() : verdictQuality(v.good, v.weight);
-}
 
 function sameVerdict(a: Verdict | undefined, b: Verdict | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -98,6 +97,9 @@ class RollupBuilder {
 function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec): void {
   const e = n.event;
   const threshold = n.inputClass === undefined ? 0 : spec.latency.classes.find((c) => c.name === n.inputClass)?.thresholdMs ?? 0;
+  // Label-free contributions (the CBPE estimate from predicted probabilities), known at inference time.
+  const free = e.status === 'ok' && n.eligible ? predictionSums(e.prediction) : {};
+  const label = Object.keys(free).length > 0 ? free : undefined;
   cells.forEach((c, i) => {
     c.total += 1;
     if (!n.eligible) c.excluded += 1;
@@ -109,19 +111,56 @@ function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec)
       // Latency percentiles are kept for the whole service only (cells[0]); cohort rows count ok and
       // fast, which is all their SLIs need, and a sketch per cohort value would triple the ingest cost.
       if (i === 0) addLatency(acc.sketch, e.latencyMs);
+      if (label !== undefined) addSums(c.sums, label);
     } else c.errors[e.errorType] = (c.errors[e.errorType] ?? 0) + 1;
   });
 }
 
-function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: ReadonlyArray<{ ts: number; verdict: Verdict | undefined }>): VerdictStep[] {
+/** What one request's verdict adds to its cells: the quality counts and the metric contributions. */
+interface Contribution {
+  readonly quality: QualityAcc;
+  readonly sums: MetricSums;
+}
+
+function contribution(spec: ServiceSpec, e: InferenceEvent, v: JudgedVerdict | undefined): Contribution {
+  if (v === undefined || e.status !== 'ok') return { quality: createQualityAcc(), sums: {} };
+  return { quality: verdictQuality(v.good, v.weight), sums: verdictSums(spec.quality.verdict, e.prediction, v.outcome.payload, v.weight) };
+}
+
+/** a − b */
+function difference(a: Contribution, b: Contribution): Contribution {
+  const quality = { ...a.quality };
+  addQuality(quality, negateQuality(b.quality));
+  const sums = structuredClone(a.sums);
+  addSums(sums, b.sums, -1);
+  return { quality, sums };
+}
+
+function isNothing(c: Contribution): boolean {
+  return isZero(c.quality) && Object.keys(c.sums).length === 0;
+}
+
+function addTo(cells: readonly RollupCell[], c: Contribution): void {
+  for (const cell of cells) {
+    addQuality(cell.quality, c.quality);
+    addSums(cell.sums, c.sums);
+  }
+}
+
+/** The port's stored form of a verdict: what decided it, without the outcome itself. */
+function storedForm(v: JudgedVerdict | undefined): Verdict | undefined {
+  return v === undefined ? undefined : { good: v.good, weight: v.weight, source: v.source, ts: v.ts };
+}
+
+function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: readonly VerdictPoint[]): VerdictStep[] {
   const steps: VerdictStep[] = [];
-  let prev: Verdict | undefined;
+  let prev = contribution(spec, e, undefined);
   const cohort = cohortOf(spec, e);
   for (const point of timeline) {
-    const delta = quality(point.verdict);
-    addQuality(delta, negateQuality(quality(prev)));
-    steps.push({ service: e.service, requestId: e.id, requestTs: e.ts, model: e.model, cohort, stepTs: point.ts, delta });
-    prev = point.verdict;
+    const next = contribution(spec, e, point.verdict);
+    const d = difference(next, prev);
+    steps.push({ service: e.service, requestId: e.id, requestTs: e.ts, model: e.model, cohort, stepTs: point.ts, delta: d.quality, sums: d.sums });
+    prev = next;
   }
   return steps;
 }
@@ -195,29 +234,31 @@ export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapsh
     const spec = specs.get(e.service)!;
     if (isNew !== undefined) for (const o of oldOutcomes) write.joinedOutcomes.push({ service: e.service, key: o.event.key });
 
-    let verdict: Verdict | undefined;
-    const outcomes = [...oldOutcomes.map((o) => o.event), ...newOutcomes.map((o) => o.event)];
-    if (outcomes.length > 0 && e.status === 'ok' && n.eligible) {
+    let before: JudgedVerdict | undefined;
+    let after: JudgedVerdict | undefined;
+    if (e.status === 'ok' && n.eligible && oldOutcomes.length + newOutcomes.length > 0) {
       const prediction = e.prediction;
-      const timeline = verdictTimeline(outcomes, spec.quality, (o) => judge(spec.quality.verdict, prediction, o.payload, spec.quality.feedbackRule));
-      verdict = timeline.at(-1)?.verdict;
+      const decide = (o: OutcomeEvent): boolean | undefined => judge(spec.quality.verdict, prediction, o.payload, spec.quality.feedbackRule);
+      const oldEvents = oldOutcomes.map((o) => o.event);
+      const timeline = verdictTimeline([...oldEvents, ...newOutcomes.map((o) => o.event)], spec.quality, decide);
+      after = timeline.at(-1)?.verdict;
+      // What the stored request contributes now: its verdict from the outcomes stored before this batch.
+      if (isNew === undefined && oldEvents.length > 0) before = resolveVerdict(oldEvents, spec.quality, decide);
       write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, timeline) });
     }
 
     const cells = rollups.cellsFor(spec, e);
     if (isNew !== undefined) {
-      const row = { ...isNew, verdict };
+      const row = { ...isNew, verdict: storedForm(after) };
       write.inferences.push(row);
       countInference(cells, row, spec);
-      const q = quality(verdict);
-      for (const c of cells) addQuality(c.quality, q);
-    } else if (!sameVerdict(stored!.verdict, verdict)) {
-      write.verdicts.push({ service: e.service, requestId: e.id, verdict });
-      const q = quality(verdict);
-      addQuality(q, negateQuality(quality(stored!.verdict)));
-      if (!isZero(q)) for (const c of cells) addQuality(c.quality, q);
+      addTo(cells, contribution(spec, e, after));
+    } else {
+      if (!sameVerdict(n.verdict, storedForm(after))) write.verdicts.push({ service: e.service, requestId: e.id, verdict: storedForm(after) });
+      const d = difference(contribution(spec, e, after), contribution(spec, e, before));
+      if (!isNothing(d)) addTo(cells, d);
     }
   }
-  write.rollups = rollups.deltas().filter((d) => d.cell.total !== 0 || !isZero(d.cell.quality));
+  write.rollups = rollups.deltas().filter((d) => d.cell.total !== 0 || !isZero(d.cell.quality) || Object.keys(d.cell.sums).length > 0);
   return { write, batches };
 }

@@ -6,7 +6,7 @@
  * so nothing changes between the two calls. `commitIngest` is atomic and durable when it resolves.
  */
 import type { InferenceEvent, OutcomeEvent, OutcomeSource } from '../core/event.ts';
-import type { QualityAcc, RollupCell } from '../core/rollup.ts';
+import type { MetricSums, QualityAcc, RollupCell } from '../core/rollup.ts';
 import type { Resolution } from '../core/window-plan.ts';
 
 export { RESOLUTION_MS, type Resolution } from '../core/window-plan.ts';
@@ -78,6 +78,8 @@ export interface VerdictStep {
   readonly cohort: Readonly<Record<string, string>>;
   readonly stepTs: number;
   readonly delta: QualityAcc;
+  /** Change of the request's metric contributions (MetricSums) at this step. */
+  readonly sums: MetricSums;
 }
 
 export interface IngestLookup {

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OutcomeEvent, OutcomePayload, OutcomeSource, Prediction } from '../../src/core/event.ts';
 import type { Comparison, Condition, VerdictRule } from '../../src/core/spec.ts';
-import { judge, resolveVerdict, verdictTimeline } from '../../src/core/verdict.ts';
+import { judge, resolveVerdict, verdictTimeline, type Verdict } from '../../src/core/verdict.ts';
+
+/** The verdict without its deciding outcome, for comparison with hand-written expectations. */
+const brief = (v: Verdict | undefined) => v && { good: v.good, weight: v.weight, source: v.source, ts: v.ts };
 import { loadReference } from '../helpers/reference.ts';
 
 const cond = (...all: Comparison[]): Condition => ({ source: 'test', all });
@@ -92,15 +95,15 @@ const opts = { sources: ALL, precedence: ALL };
 
 test('highest-precedence source present decides, whatever the order or time', () => {
   const os = [outcome('judge', 300, true), outcome('human', 100, false, 0.25), outcome('ground_truth', 200, true)];
-  assert.deepEqual(resolveVerdict(os, opts, decide), { good: false, weight: 4, source: 'human', ts: 100 });
-  assert.deepEqual(resolveVerdict(os, { sources: ['ground_truth', 'judge'], precedence: ALL }, decide), { good: true, weight: 1, source: 'ground_truth', ts: 200 });
+  assert.deepEqual(brief(resolveVerdict(os, opts, decide)), { good: false, weight: 4, source: 'human', ts: 100 });
+  assert.deepEqual(brief(resolveVerdict(os, { sources: ['ground_truth', 'judge'], precedence: ALL }, decide)), { good: true, weight: 1, source: 'ground_truth', ts: 200 });
   // Precedence is the option's, not a fixed order.
   assert.equal(resolveVerdict(os, { sources: ALL, precedence: ['judge', 'human'] }, decide)?.source, 'judge');
 });
 
 test('within a source the latest wins; a tie goes to the later one in the input', () => {
   const os = [outcome('human', 200, true), outcome('human', 100, false), outcome('human', 200, false, 0.5)];
-  assert.deepEqual(resolveVerdict(os, opts, decide), { good: false, weight: 2, source: 'human', ts: 200 });
+  assert.deepEqual(brief(resolveVerdict(os, opts, decide)), { good: false, weight: 2, source: 'human', ts: 200 });
   assert.equal(resolveVerdict([os[0]!, os[1]!], opts, decide)?.good, true);
 });
 
@@ -119,21 +122,22 @@ test('outcomes decide() cannot judge are ignored; nothing left → undefined', (
   assert.equal(resolveVerdict([], opts, decide), undefined);
 });
 
-test('verdictTimeline: one point per change of (good, weight, source), ascending', () => {
+test('verdictTimeline: one point per change of (good, weight, source, deciding outcome), ascending', () => {
   const os = [
     outcome('human', 400, false),
     outcome('judge', 100, true),
-    outcome('judge', 200, true), // same verdict: no point
+    outcome('judge', 200, true), // same verdict, but a new deciding outcome (its payload may differ): a point
     outcome('feedback', 150, false), // lower precedence than judge: no change
     outcome('judge', 300, true, 0.5), // weight changes
     outcome('judge', 600, false), // below human: no change
   ];
-  assert.deepEqual(verdictTimeline(os, opts, decide), [
+  assert.deepEqual(verdictTimeline(os, opts, decide).map((p) => ({ ts: p.ts, verdict: brief(p.verdict) })), [
     { ts: 100, verdict: { good: true, weight: 1, source: 'judge', ts: 100 } },
+    { ts: 200, verdict: { good: true, weight: 1, source: 'judge', ts: 200 } },
     { ts: 300, verdict: { good: true, weight: 2, source: 'judge', ts: 300 } },
     { ts: 400, verdict: { good: false, weight: 1, source: 'human', ts: 400 } },
   ]);
-  assert.deepEqual(verdictTimeline(os, { ...opts, asOf: 350 }, decide).map((p) => p.ts), [100, 300]);
+  assert.deepEqual(verdictTimeline(os, { ...opts, asOf: 350 }, decide).map((p) => p.ts), [100, 200, 300]);
   assert.deepEqual(verdictTimeline([], opts, decide), []);
 });
 

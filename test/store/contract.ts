@@ -100,7 +100,7 @@ export function summary(c: RollupCell): unknown {
   for (const [k, a] of Object.entries(c.classes)) {
     classes[k] = { ok: a.ok, fast: a.fast, n: sketchCount(a.sketch), min: a.sketch.sketch.min, max: a.sketch.sketch.max, sum: a.sketch.sketch.sum };
   }
-  return { total: c.total, excluded: c.excluded, ok: c.ok, errors: c.errors, classes, quality: c.quality };
+  return { total: c.total, excluded: c.excluded, ok: c.ok, errors: c.errors, classes, quality: c.quality, sums: c.sums };
 }
 
 function rows(rs: RollupRow[]): Array<{ bucket: number; model: string; attr: string; value: string; cell: unknown }> {
@@ -112,7 +112,8 @@ function delta(minute: number, cell: RollupCell, over: Partial<RollupDelta> = {}
 }
 
 function step(requestId: string, requestTs: number, stepTs: number, d: QualityAcc): VerdictStep {
-  return { service: SVC, requestId, requestTs, model: 'v7', cohort: { language: 'pt', region: 'eu' }, stepTs, delta: d };
+  const sums = { [`cm\u0000"fraud"\u0000"legit"`]: [d.judged, d.sumW] as [number, number] };
+  return { service: SVC, requestId, requestTs, model: 'v7', cohort: { language: 'pt', region: 'eu' }, stepTs, delta: d, sums };
 }
 
 export function storeContract(name: string, make: () => Promise<StoreHarness>, opts: { durable: boolean }): void {
@@ -250,12 +251,15 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
     it('merges deltas within a commit and across commits, negative quality deltas included', () => withStore(async (s) => {
       const q1 = verdictQuality(true, 2);
       const c1 = cellOf({ ok: [10, 20], errors: ['timeout'], quality: q1 });
+      c1.sums = { 'hit@1': [1, 2], 'est|p': [0.75, 0.75] };
       const c2 = cellOf({ ok: [30], slow: [2500] });
+      c2.sums = { 'hit@1': [0, 0], 'est|p': [0.5, 0.5] };
       await s.commitIngest(write({ rollups: [delta(T1059, c1), delta(T1059, c2)] }));
       // A later verdict flips the request from good to bad: −good + bad.
       const flip = negateQuality(q1);
       const bad = verdictQuality(false, 2);
       const c3 = cellOf({ ok: [40], errors: ['timeout', 'oom'], excluded: 2, quality: { judged: flip.judged + bad.judged, good: flip.good + bad.good, sumW: flip.sumW + bad.sumW, sumW2: flip.sumW2 + bad.sumW2, sumWGood: flip.sumWGood + bad.sumWGood } });
+      c3.sums = { 'hit@1': [-1, -2] }; // the flip takes the hit back
       await s.commitIngest(write({ rollups: [delta(T1030, c3)] }));
       const m = await s.readRollups({ service: SVC, resolution: 'm', from: T1000, to: T1000 + HOUR, cohorts: false });
       assert.deepEqual(m.map((r) => r.bucket), [T1030, T1059]);
@@ -263,6 +267,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
         total: 5, excluded: 0, ok: 4, errors: { timeout: 1 },
         classes: { short: { ok: 3, fast: 3, n: 3, min: 10, max: 30, sum: 60 }, long: { ok: 1, fast: 0, n: 1, min: 2500, max: 2500, sum: 2500 } },
         quality: { judged: 1, good: 1, sumW: 2, sumW2: 4, sumWGood: 2 },
+        sums: { 'hit@1': [1, 2], 'est|p': [1.25, 1.25] },
       });
       for (const res of ['h', 'd'] as const) {
         const r = await s.readRollups({ service: SVC, resolution: res, from: DAY, to: DAY + 24 * HOUR, cohorts: false });
@@ -283,6 +288,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
         assert.ok(Math.abs(median - 20) <= 0.2 || Math.abs(median - 30) <= 0.3, `median latency ${median} within 1% of a middle value`);
         assert.equal(short.sketch.sketch.max, 40);
         assert.deepEqual(got.quality, { judged: 1, good: 0, sumW: 2, sumW2: 4, sumWGood: 0 });
+        assert.deepEqual(got.sums, { 'est|p': [1.25, 1.25] }, 'sums add; an entry summing to exactly zero is dropped');
       }
     }));
 

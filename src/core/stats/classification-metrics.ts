@@ -51,6 +51,26 @@ export function classificationMetrics(
   yPred: readonly Label[],
 ): ClassificationMetrics {
   if (yTrue.length !== yPred.length) throw new RangeError('classificationMetrics: y_true and y_pred differ in length');
+  return classificationMetricsFromCounts(labels, yTrue.map((truth, i) => ({ truth, pred: yPred[i]!, count: 1 })));
+}
+
+/** One cell of a sparse confusion table: `count` requests had true label `truth` and prediction `pred`. */
+export interface ConfusionCount {
+  readonly truth: Label;
+  readonly pred: Label;
+  /** A count, or a sum of weights (then every metric is its weighted variant, as sklearn's sample_weight). */
+  readonly count: number;
+}
+
+/**
+ * The same metrics from (truth, pred, count) cells instead of per-request arrays, so mergeable rollup
+ * sums need not be expanded. `n` is Σ count; with weights as counts the results equal sklearn's with
+ * `sample_weight`.
+ */
+export function classificationMetricsFromCounts(
+  labels: readonly Label[],
+  counts: readonly ConfusionCount[],
+): ClassificationMetrics {
   const index = new Map<Label, number>();
   labels.forEach((l, i) => { if (!index.has(l)) index.set(l, i); });
   const k = labels.length;
@@ -58,15 +78,15 @@ export function classificationMetrics(
   const trueSum = new Array<number>(k).fill(0);
   const predSum = new Array<number>(k).fill(0);
   let correct = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const t = yTrue[i]!;
-    const p = yPred[i]!;
-    if (t === p) correct++;
+  let n = 0;
+  for (const { truth: t, pred: p, count } of counts) {
+    n += count;
+    if (t === p) correct += count;
     const ti = index.get(t);
     const pi = index.get(p);
-    if (ti !== undefined) trueSum[ti]!++;
-    if (pi !== undefined) predSum[pi]!++;
-    if (ti !== undefined && pi !== undefined) cm[ti]![pi]!++;
+    if (ti !== undefined) trueSum[ti]! += count;
+    if (pi !== undefined) predSum[pi]! += count;
+    if (ti !== undefined && pi !== undefined) cm[ti]![pi]! += count;
   }
   const tp = cm.map((row, i) => row[i]!);
   const precision = tp.map((x, i) => div(x, predSum[i]!));
@@ -75,7 +95,6 @@ export function classificationMetrics(
   const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
   const microP = div(sum(tp), sum(predSum));
   const microR = div(sum(tp), sum(trueSum));
-  const n = yTrue.length;
   return {
     n,
     accuracy: n === 0 ? 0 : correct / n,

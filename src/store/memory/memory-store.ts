@@ -44,7 +44,7 @@ interface RollupRec {
 }
 
 function copyStep(s: VerdictStep): VerdictStep {
-  return { ...s, cohort: { ...s.cohort }, delta: { ...s.delta } };
+  return { ...s, cohort: { ...s.cohort }, delta: { ...s.delta }, sums: structuredClone(s.sums) };
 }
 
 function cmp(a: string | number, b: string | number): number {

@@ -8,7 +8,7 @@ import type { InferenceEvent, OutcomeEvent, OutcomeSource } from '../../core/eve
 import { createSketch, decodeSketch, encodeSketch, sketchCount } from '../../core/latency-sketch.ts';
 
 const EMPTY = new Uint8Array(0);
-import type { ClassAcc, RollupCell } from '../../core/rollup.ts';
+import type { ClassAcc, MetricSums, RollupCell } from '../../core/rollup.ts';
 import type { ApiKeyRecord, NewInference, Role, RollupRow, StoredInference, StoredOutcome, Verdict, VerdictStep } from '../port.ts';
 import { refHash } from './hash.ts';
 
@@ -21,6 +21,7 @@ export interface RollupColumns {
   errors: string | null;
   classes: Buffer | null;
   q_judged: number;
+  sums: string | null;
   q_good: number;
   q_w: number;
   q_w2: number;
@@ -96,6 +97,7 @@ export function cellToColumns(c: RollupCell): RollupColumns {
     q_w: c.quality.sumW,
     q_w2: c.quality.sumW2,
     q_wgood: c.quality.sumWGood,
+    sums: Object.keys(c.sums).length > 0 ? JSON.stringify(c.sums) : null,
   };
 }
 
@@ -107,6 +109,7 @@ export function columnsToCell(r: RollupColumns): RollupCell {
     errors: r.errors === null ? {} : (JSON.parse(r.errors) as Record<string, number>),
     classes: decodeClasses(r.classes),
     quality: { judged: r.q_judged, good: r.q_good, sumW: r.q_w, sumW2: r.q_w2, sumWGood: r.q_wgood },
+    sums: r.sums === null ? {} : (JSON.parse(r.sums) as MetricSums),
   };
 }
 
@@ -207,13 +210,14 @@ export interface VerdictStepDbRow {
   d_w: number;
   d_w2: number;
   d_wgood: number;
+  d_sums: string | null;
 }
 
 export function verdictStepParams(s: VerdictStep): unknown[] {
   const d = s.delta;
   return [
     s.service, s.requestId, refHash(s.service, s.requestId), s.requestTs, s.model, JSON.stringify(s.cohort), s.stepTs,
-    d.judged, d.good, d.sumW, d.sumW2, d.sumWGood,
+    d.judged, d.good, d.sumW, d.sumW2, d.sumWGood, Object.keys(s.sums).length > 0 ? JSON.stringify(s.sums) : null,
   ];
 }
 
@@ -226,6 +230,7 @@ export function verdictStepFromDb(r: VerdictStepDbRow): VerdictStep {
     cohort: JSON.parse(r.cohort) as Record<string, string>,
     stepTs: r.step_ts,
     delta: { judged: r.d_judged, good: r.d_good, sumW: r.d_w, sumW2: r.d_w2, sumWGood: r.d_wgood },
+    sums: r.d_sums === null ? {} : (JSON.parse(r.d_sums) as MetricSums),
   };
 }
 

@@ -102,6 +102,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'metric sums on rollups and verdict steps',
+    sql: `
+      -- JSON {name: [Σx, Σw·x]} (core/rollup.ts MetricSums); NULL when empty.
+      ALTER TABLE rollup_m ADD COLUMN sums TEXT;
+      ALTER TABLE rollup_h ADD COLUMN sums TEXT;
+      ALTER TABLE rollup_d ADD COLUMN sums TEXT;
+      ALTER TABLE verdict_step ADD COLUMN d_sums TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -58,7 +58,7 @@ const CHUNK = 512;
 /** Inferences per multi-row INSERT: fewer statement steps and bindings per row. */
 const INSERT_ROWS = 32;
 const ROLLUP_TABLE: Readonly<Record<Resolution, string>> = { m: 'rollup_m', h: 'rollup_h', d: 'rollup_d' };
-const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood';
+const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood, sums';
 const ROLLUP_KEY_WHERE = 'service = ? AND bucket = ? AND model = ? AND attr = ? AND value = ?';
 
 type Stmt = Database.Statement<unknown[], unknown>;
@@ -94,7 +94,7 @@ function prepareStatements(db: Database.Database): Statements {
     return {
       select: db.prepare(`SELECT ${ROLLUP_VALUE_COLS} FROM ${t} WHERE ${ROLLUP_KEY_WHERE}`),
       upsert: db.prepare(`INSERT OR REPLACE INTO ${t} (service, bucket, model, attr, value, ${ROLLUP_VALUE_COLS})
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       readAll: db.prepare(`SELECT * FROM ${t} WHERE service = ? AND bucket >= ? AND bucket < ?
         ORDER BY bucket, model, attr, value`),
       readWhole: db.prepare(`SELECT * FROM ${t} WHERE service = ? AND bucket >= ? AND bucket < ? AND attr = ''
@@ -114,8 +114,8 @@ function prepareStatements(db: Database.Database): Statements {
     markJoined: db.prepare('UPDATE outcome SET joined = 1 WHERE key_hash = ? AND service = ? AND key = ?'),
     deleteSteps: db.prepare('DELETE FROM verdict_step WHERE req_hash = ? AND service = ? AND request_id = ?'),
     insertStep: db.prepare(`INSERT INTO verdict_step (service, request_id, req_hash, request_ts, model, cohort, step_ts,
-      d_judged, d_good, d_w, d_w2, d_wgood) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    readSteps: db.prepare(`SELECT service, request_id, request_ts, model, cohort, step_ts, d_judged, d_good, d_w, d_w2, d_wgood
+      d_judged, d_good, d_w, d_w2, d_wgood, d_sums) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    readSteps: db.prepare(`SELECT service, request_id, request_ts, model, cohort, step_ts, d_judged, d_good, d_w, d_w2, d_wgood, d_sums
       FROM verdict_step WHERE service = ? AND step_ts > ? AND request_ts >= ? AND request_ts < ? ORDER BY step_ts, rowid`),
     countOrphans: db.prepare('SELECT count(*) FROM outcome WHERE service = ? AND joined = 0 AND ts < ?').pluck(),
     insertKey: db.prepare('INSERT INTO api_key (hash, id, role, service, created_at) VALUES (?, ?, ?, ?, ?)'),
@@ -303,7 +303,7 @@ export class SqliteStore implements Store {
       }
       const c = cellToColumns(cell);
       rs.upsert.run(row.service, row.bucket, row.model, row.attr, row.value,
-        c.total, c.excluded, c.ok, c.errors, c.classes, c.q_judged, c.q_good, c.q_w, c.q_w2, c.q_wgood);
+        c.total, c.excluded, c.ok, c.errors, c.classes, c.q_judged, c.q_good, c.q_w, c.q_w2, c.q_wgood, c.sums);
       this.#cache.set(key, cell);
     }
   }
