@@ -5,11 +5,12 @@
  */
 import type { BurnPolicy } from '../core/burn-policy.ts';
 import { policyWindows } from '../core/burn-rate.ts';
-import { createCell, mergeCell, negateQuality, addQuality, type RollupCell } from '../core/rollup.ts';
+import type { RollupCell } from '../core/rollup.ts';
 import { buildReport, formatWindow, type ServiceReport } from '../core/slo-report.ts';
 import type { ServiceSpec } from '../core/spec.ts';
-import { ceilMinute, planSegments } from '../core/window-plan.ts';
-import type { RollupRow, Store } from '../store/port.ts';
+import { ceilMinute } from '../core/window-plan.ts';
+import type { Store } from '../store/port.ts';
+import { readWholeCounts, readWindowCells } from './window-cells.ts';
 
 export interface ReportRequest {
   readonly spec: ServiceSpec;
@@ -23,20 +24,6 @@ export interface ReportRequest {
   readonly now: number;
 }
 
-async function readRange(store: Store, service: string, from: number, to: number, cohorts: boolean): Promise<RollupRow[]> {
-  const rows: RollupRow[] = [];
-  for (const s of planSegments(from, to)) {
-    rows.push(...(await store.readRollups({ service, resolution: s.resolution, from: s.from, to: s.to, cohorts })));
-  }
-  return rows;
-}
-
-function sumWhole(rows: readonly RollupRow[]): RollupCell {
-  const cell = createCell();
-  for (const r of rows) if (r.attr === '') mergeCell(cell, r.cell);
-  return cell;
-}
-
 /** The window end: windows are whole minutes, and a partial last minute counts up to `at` (events after `at` cannot exist unless `at` is in the past). */
 export function windowEnd(at: number): number {
   return ceilMinute(at);
@@ -46,46 +33,15 @@ export async function serviceReport(store: Store, req: ReportRequest): Promise<S
   const { spec } = req;
   const to = windowEnd(req.at);
   const from = to - req.windowMs;
-  const rows = await readRange(store, spec.name, from, to, true);
-
-  const whole = createCell();
-  const cohorts = new Map<string, { attr: string; value: string; cell: RollupCell }>();
-  const versions = new Map<string, { model: string; cell: RollupCell }>();
-  for (const r of rows) {
-    if (r.attr === '') {
-      mergeCell(whole, r.cell);
-      let v = versions.get(r.model);
-      if (v === undefined) versions.set(r.model, (v = { model: r.model, cell: createCell() }));
-      mergeCell(v.cell, r.cell);
-    } else {
-      const k = `${r.attr}\u0000${r.value}`;
-      let c = cohorts.get(k);
-      if (c === undefined) cohorts.set(k, (c = { attr: r.attr, value: r.value, cell: createCell() }));
-      mergeCell(c.cell, r.cell);
-    }
-  }
-
-  // As of `at`: take back the verdict changes learned after it (§2.4 "as of").
-  if (req.at < req.now) {
-    for (const step of await store.readVerdictStepsAfter(spec.name, req.at, from, to)) {
-      const undo = negateQuality(step.delta);
-      addQuality(whole.quality, undo);
-      const v = versions.get(step.model);
-      if (v !== undefined) addQuality(v.cell.quality, undo);
-      for (const [attr, value] of Object.entries(step.cohort)) {
-        const c = cohorts.get(`${attr}\u0000${value}`);
-        if (c !== undefined) addQuality(c.cell.quality, undo);
-      }
-    }
-  }
+  const { whole, cohorts, versions } = await readWindowCells(store, spec.name, from, to, req.at, req.now);
 
   const burnCells = new Map<number, RollupCell>();
   for (const w of policyWindows(req.policy)) {
-    burnCells.set(w, sumWhole(await readRange(store, spec.name, to - w, to, false)));
+    burnCells.set(w, await readWholeCounts(store, spec.name, to - w, to));
   }
 
   const graceFrom = Math.max(from, to - Math.ceil(spec.quality.labelGraceMs / 60_000) * 60_000);
-  const graceCell = graceFrom === from ? whole : sumWhole(await readRange(store, spec.name, graceFrom, to, false));
+  const graceCell = graceFrom === from ? whole : await readWholeCounts(store, spec.name, graceFrom, to);
   const pending = Math.max(0, graceCell.ok - graceCell.quality.judged);
   const orphans = await store.countOrphans(spec.name, req.at - spec.quality.orphanTtlMs);
 
@@ -94,7 +50,7 @@ export async function serviceReport(store: Store, req: ReportRequest): Promise<S
     spec, policy: req.policy, windowLabel: req.windowLabel || formatWindow(req.windowMs), from: req.at - req.windowMs, to: req.at, asOf: req.at,
     cell: whole, burnCells,
     cohorts: [...cohorts.values()].sort((a, b) => a.attr.localeCompare(b.attr) || b.cell.total - a.cell.total),
-    versions: [...versions.values()].sort((a, b) => b.cell.total - a.cell.total),
+    versions: [...versions].map(([model, cell]) => ({ model, cell })).sort((a, b) => b.cell.total - a.cell.total),
     pending, orphans,
   });
 }

@@ -8,6 +8,7 @@ import type { ServiceSpec } from '../core/spec.ts';
 import { refKey, type IngestLookup, type Store } from '../store/port.ts';
 import { canonicalJson, contentHash } from './content-hash.ts';
 import { isBadLine } from './decode-body.ts';
+import { CohortRegistry } from './cohort-registry.ts';
 import { planIngest, type PlannedItem, type Rejection } from './plan.ts';
 import { validateItem } from './validate-event.ts';
 
@@ -58,8 +59,11 @@ export class Ingestor {
   private readonly pending: Pending[] = [];
   private draining = false;
   private nextTicket = 0;
+  private readonly cohorts: CohortRegistry;
 
-  constructor(private readonly opts: IngestOptions) {}
+  constructor(private readonly opts: IngestOptions) {
+    this.cohorts = new CohortRegistry(opts.store);
+  }
 
   get queueDepth(): number {
     return this.pending.length;
@@ -160,8 +164,9 @@ export class Ingestor {
       }
     }
     lookup.requests.push(...requests.values());
+    for (const service of new Set(items.map((i) => i.event.service))) await this.cohorts.load(service);
     const snapshot = await this.opts.store.lookupForIngest(lookup satisfies IngestLookup);
-    const plan = planIngest(items, snapshot, this.opts.specs());
+    const plan = planIngest(items, snapshot, this.opts.specs(), (s, a, v, cap) => this.cohorts.resolve(s, a, v, cap));
     await this.opts.store.commitIngest(plan.write);
     return plan;
   }

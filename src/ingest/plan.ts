@@ -58,12 +58,15 @@ export function isEligible(spec: ServiceSpec, e: InferenceEvent): boolean {
   return e.status === 'ok' || !spec.errors.exclude.includes(e.errorType);
 }
 
+/** Maps a cohort value to its row value under the cardinality cap (cohort-registry.ts). */
+export type CohortResolver = (service: string, attr: string, value: string, cap: number) => string;
+
 /** Cohort attributes of the event that the spec declares: the rows besides the whole-service one. */
-export function cohortOf(spec: ServiceSpec, e: InferenceEvent): Record<string, string> {
+export function cohortOf(spec: ServiceSpec, e: InferenceEvent, resolve: CohortResolver): Record<string, string> {
   const out: Record<string, string> = {};
   for (const attr of spec.cohorts) {
     const v = e.cohort[attr];
-    if (v !== undefined) out[attr] = v;
+    if (v !== undefined) out[attr] = resolve(e.service, attr, v, spec.cohortCap);
   }
   return out;
 }
@@ -71,11 +74,13 @@ export function cohortOf(spec: ServiceSpec, e: InferenceEvent): Record<string, s
 class RollupBuilder {
   private readonly cells = new Map<string, RollupDelta>();
 
+  constructor(private readonly resolve: CohortResolver) {}
+
   /** The cells an inference event counts in: the whole service first, then each declared cohort value. */
   cellsFor(spec: ServiceSpec, e: InferenceEvent): RollupCell[] {
     const minute = Math.floor(e.ts / MINUTE) * MINUTE;
     const out = [this.cell(e.service, minute, e.model, '', '')];
-    for (const [attr, value] of Object.entries(cohortOf(spec, e))) out.push(this.cell(e.service, minute, e.model, attr, value));
+    for (const [attr, value] of Object.entries(cohortOf(spec, e, this.resolve))) out.push(this.cell(e.service, minute, e.model, attr, value));
     return out;
   }
 
@@ -152,10 +157,10 @@ function storedForm(v: JudgedVerdict | undefined): Verdict | undefined {
   return v === undefined ? undefined : { good: v.good, weight: v.weight, source: v.source, ts: v.ts };
 }
 
-function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: readonly VerdictPoint[]): VerdictStep[] {
+function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: readonly VerdictPoint[], resolve: CohortResolver): VerdictStep[] {
   const steps: VerdictStep[] = [];
   let prev = contribution(spec, e, undefined);
-  const cohort = cohortOf(spec, e);
+  const cohort = cohortOf(spec, e, resolve);
   for (const point of timeline) {
     const next = contribution(spec, e, point.verdict);
     const d = difference(next, prev);
@@ -165,7 +170,12 @@ function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: readonly Verdic
   return steps;
 }
 
-export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapshot, specs: ReadonlyMap<string, ServiceSpec>): Plan {
+export function planIngest(
+  items: readonly PlannedItem[],
+  snapshot: IngestSnapshot,
+  specs: ReadonlyMap<string, ServiceSpec>,
+  resolveCohort: CohortResolver,
+): Plan {
   const batches = new Map<number, BatchOutcome>();
   const batchOf = (ticket: number): BatchOutcome => {
     let b = batches.get(ticket);
@@ -212,7 +222,7 @@ export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapsh
     }
   }
 
-  const rollups = new RollupBuilder();
+  const rollups = new RollupBuilder(resolveCohort);
   const write = {
     inferences: [] as NewInference[],
     outcomes: [] as Array<{ event: OutcomeEvent; contentHash: string; joined: boolean }>,
@@ -244,7 +254,7 @@ export function planIngest(items: readonly PlannedItem[], snapshot: IngestSnapsh
       after = timeline.at(-1)?.verdict;
       // What the stored request contributes now: its verdict from the outcomes stored before this batch.
       if (isNew === undefined && oldEvents.length > 0) before = resolveVerdict(oldEvents, spec.quality, decide);
-      write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, timeline) });
+      write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, timeline, resolveCohort) });
     }
 
     const cells = rollups.cellsFor(spec, e);

@@ -40,6 +40,8 @@ export interface RollupQuery {
   readonly to: number;
   /** false: only the whole-service rows (`attr === ''`); true: cohort rows too. */
   readonly cohorts: boolean;
+  /** false: latency sketches come back empty (counts only), for reads that need no percentiles. Default true. */
+  readonly sketches?: boolean;
 }
 
 /** The verdict a request holds now (or had at a step). */
@@ -141,6 +143,8 @@ export interface Store {
   readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]>;
   /** Outcomes still waiting for their inference, with ts < `before`. */
   countOrphans(service: string, before: number): Promise<number>;
+  /** Every cohort (attr, value) with rollups for the service, any time: the cardinality cap's memory. */
+  listCohortValues(service: string): Promise<CohortRef[]>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;

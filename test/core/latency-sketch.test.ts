@@ -13,7 +13,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addLatency, createSketch, decodeSketch, encodeSketch, quantile, RELATIVE_ACCURACY, sketchCount } from '../../src/core/latency-sketch.ts';
+import { addLatency, createSketch, decodeSketch, encodeSketch, mergeSketch, quantile, RELATIVE_ACCURACY, sketchCount } from '../../src/core/latency-sketch.ts';
 import { loadReference } from '../helpers/reference.ts';
 
 const ref = loadReference<{ x: number[]; q: number[] }, { quantiles: number[] }>('quantiles');
@@ -72,4 +72,28 @@ test('encode/decode round-trips count, sum, min, max and every quantile', () => 
   }
   assert.equal(quantile(createSketch(), 0.5), undefined);
   assert.equal(sketchCount(decodeSketch(encodeSketch(createSketch()))), 0);
+});
+
+test('a decoded sketch keeps growing and merging like a fresh one with the same values', () => {
+  const values = [3, 5, 8, 13, 21, 34, 55, 89, 144];
+  const fresh = createSketch();
+  const base = createSketch();
+  for (const v of values) {
+    addLatency(fresh, v);
+    addLatency(base, v);
+  }
+  const decoded = decodeSketch(encodeSketch(base));
+  // Values below the first and above the last stored bin, and zero, extend the decoded stores.
+  for (const v of [0, 0.5, 1, 10_000]) {
+    addLatency(fresh, v);
+    addLatency(decoded, v);
+  }
+  const other = createSketch();
+  for (const v of [2, 4000]) addLatency(other, v);
+  mergeSketch(fresh, other);
+  mergeSketch(decoded, decodeSketch(encodeSketch(other)));
+  for (const q of [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) assert.equal(quantile(decoded, q), quantile(fresh, q), `q=${q}`);
+  assert.equal(decoded.sketch.count, fresh.sketch.count);
+  assert.equal(decoded.sketch.zeroCount, 1);
+  assert.deepEqual(encodeSketch(decoded), encodeSketch(fresh));
 });

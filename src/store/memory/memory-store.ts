@@ -8,7 +8,7 @@ import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { cloneCell, foldDeltas, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
-  type ApiKeyRecord, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep,
 } from '../port.ts';
 
@@ -154,6 +154,14 @@ class MemoryStore implements Store {
     }
     hits.sort((a, b) => a.step.stepTs - b.step.stepTs || a.seq - b.seq);
     return Promise.resolve(hits.map((r) => copyStep(r.step)));
+  }
+
+  listCohortValues(service: string): Promise<CohortRef[]> {
+    const seen = new Map<string, CohortRef>();
+    for (const r of this.#rollups.values()) {
+      if (r.service === service && r.resolution === 'd' && r.attr !== '') seen.set(`${r.attr}\u0000${r.value}`, { attr: r.attr, value: r.value });
+    }
+    return Promise.resolve([...seen.values()].sort((a, b) => cmp(a.attr, b.attr) || cmp(a.value, b.value)));
   }
 
   countOrphans(service: string, before: number): Promise<number> {

@@ -63,7 +63,7 @@ export function encodeClasses(classes: Record<string, ClassAcc>): Buffer | null 
   return out;
 }
 
-export function decodeClasses(buf: Buffer | null): Record<string, ClassAcc> {
+export function decodeClasses(buf: Buffer | null, sketches = true): Record<string, ClassAcc> {
   const classes: Record<string, ClassAcc> = {};
   if (buf === null) return classes;
   const n = buf.readUInt32LE(0);
@@ -77,7 +77,7 @@ export function decodeClasses(buf: Buffer | null): Record<string, ClassAcc> {
     const fast = buf.readDoubleLE(o + 8);
     const sketchLen = buf.readUInt32LE(o + 16);
     o += 20;
-    const sketch = sketchLen === 0 ? createSketch() : decodeSketch(buf.subarray(o, o + sketchLen));
+    const sketch = sketchLen === 0 || !sketches ? createSketch() : decodeSketch(buf.subarray(o, o + sketchLen));
     o += sketchLen;
     classes[name] = { ok, fast, sketch };
   }
@@ -101,20 +101,20 @@ export function cellToColumns(c: RollupCell): RollupColumns {
   };
 }
 
-export function columnsToCell(r: RollupColumns): RollupCell {
+export function columnsToCell(r: RollupColumns, sketches = true): RollupCell {
   return {
     total: r.total,
     excluded: r.excluded,
     ok: r.ok,
     errors: r.errors === null ? {} : (JSON.parse(r.errors) as Record<string, number>),
-    classes: decodeClasses(r.classes),
+    classes: decodeClasses(r.classes, sketches),
     quality: { judged: r.q_judged, good: r.q_good, sumW: r.q_w, sumW2: r.q_w2, sumWGood: r.q_wgood },
     sums: r.sums === null ? {} : (JSON.parse(r.sums) as MetricSums),
   };
 }
 
-export function rollupRowFromDb(r: RollupDbRow): RollupRow {
-  return { bucket: r.bucket, model: r.model, attr: r.attr, value: r.value, cell: columnsToCell(r) };
+export function rollupRowFromDb(r: RollupDbRow, sketches = true): RollupRow {
+  return { bucket: r.bucket, model: r.model, attr: r.attr, value: r.value, cell: columnsToCell(r, sketches) };
 }
 
 // ---- inferences ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { foldDeltas, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
-  type ApiKeyRecord, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep,
 } from '../port.ts';
 import {
@@ -80,6 +80,7 @@ interface Statements {
   readonly insertStep: Stmt;
   readonly readSteps: Stmt;
   readonly countOrphans: Stmt;
+  readonly cohortValues: Stmt;
   readonly insertKey: Stmt;
   readonly findKey: Stmt;
   readonly listKeys: Stmt;
@@ -118,6 +119,7 @@ function prepareStatements(db: Database.Database): Statements {
     readSteps: db.prepare(`SELECT service, request_id, request_ts, model, cohort, step_ts, d_judged, d_good, d_w, d_w2, d_wgood, d_sums
       FROM verdict_step WHERE service = ? AND step_ts > ? AND request_ts >= ? AND request_ts < ? ORDER BY step_ts, rowid`),
     countOrphans: db.prepare('SELECT count(*) FROM outcome WHERE service = ? AND joined = 0 AND ts < ?').pluck(),
+    cohortValues: db.prepare("SELECT DISTINCT attr, value FROM rollup_d WHERE service = ? AND attr != '' ORDER BY attr, value"),
     insertKey: db.prepare('INSERT INTO api_key (hash, id, role, service, created_at) VALUES (?, ?, ?, ?, ?)'),
     findKey: db.prepare('SELECT hash, id, role, service, created_at FROM api_key WHERE hash = ?'),
     listKeys: db.prepare('SELECT hash, id, role, service, created_at FROM api_key ORDER BY created_at, id'),
@@ -314,13 +316,18 @@ export class SqliteStore implements Store {
     return this.#guard('reading rollups', () => {
       const rs = this.#st.rollups[q.resolution];
       const stmt = q.cohorts ? rs.readAll : rs.readWhole;
-      return (stmt.all(q.service, q.from, q.to) as RollupDbRow[]).map(rollupRowFromDb);
+      const sketches = q.sketches ?? true;
+      return (stmt.all(q.service, q.from, q.to) as RollupDbRow[]).map((r) => rollupRowFromDb(r, sketches));
     });
   }
 
   readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]> {
     return this.#guard('reading verdict steps', () =>
       (this.#st.readSteps.all(service, after, requestFrom, requestTo) as VerdictStepDbRow[]).map(verdictStepFromDb));
+  }
+
+  listCohortValues(service: string): Promise<CohortRef[]> {
+    return this.#guard('listing cohort values', () => this.#st.cohortValues.all(service) as CohortRef[]);
   }
 
   countOrphans(service: string, before: number): Promise<number> {
