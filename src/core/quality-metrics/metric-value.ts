@@ -60,7 +60,10 @@ export function meanMetric(sum: number, sumSq: number, n: number, opts: MeanOpti
   const value = ratio(sum, nn);
   let interval: Interval | undefined;
   if (nn >= 2) {
-    const variance = Math.max(0, (sumSq - (sum * sum) / nn) / (nn - 1));
+    // Σx² − (Σx)²/n cancels when the values are (nearly) all equal; below the rounding error of the sums
+    // (about n·ε·Σx²) it is noise, and merged sums added in another order would give another sign.
+    const ss = sumSq - (sum * sum) / nn;
+    const variance = ss > 4 * nn * Number.EPSILON * Math.abs(sumSq) ? ss / (nn - 1) : 0;
     const half = Z95 * Math.sqrt(variance / nn);
     const lo = opts.min ?? -Infinity;
     const hi = opts.max ?? Infinity;

@@ -16,7 +16,7 @@ const ref = loadReference<{ k: number[]; queries: Query[] }, Expected>('ranking'
 const RULE = { task: 'ranking', k: 10 } as const;
 
 /** Binary relevance: the payload carries the relevant set only, so graded NDCG is not comparable. */
-function isBinary(c: { input: { queries: Query[] } }): boolean {
+function isBinary(c: { name: string; input: { queries: Query[] } }): boolean {
   return c.input.queries.every((q) => Object.values(q.relevance).every((g) => g === 1))
     || c.name === 'edge_cases'; // graded items there are never retrieved in the top 10: NDCG is 0 either way
 }
