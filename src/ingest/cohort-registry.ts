@@ -20,7 +20,7 @@ export class CohortRegistry {
     const byAttr = new Map<string, Set<string>>();
     for (const { attr, value } of await this.store.listCohortValues(service)) {
       let set = byAttr.get(attr);
-      if (set === undefined) byAttr.set(attr, (set = new Set()));
+      if (set === undefined) byAttr.set(attr, (set = new Set<string>()));
       set.add(value);
     }
     this.known.set(service, byAttr);
@@ -29,9 +29,9 @@ export class CohortRegistry {
   /** The row value for `value` of `attr`: itself while under the cap (remembering it), else `(other)`. */
   resolve(service: string, attr: string, value: string, cap: number): string {
     let byAttr = this.known.get(service);
-    if (byAttr === undefined) this.known.set(service, (byAttr = new Map()));
+    if (byAttr === undefined) this.known.set(service, (byAttr = new Map<string, Set<string>>()));
     let set = byAttr.get(attr);
-    if (set === undefined) byAttr.set(attr, (set = new Set()));
+    if (set === undefined) byAttr.set(attr, (set = new Set<string>()));
     if (set.has(value)) return value;
     if (set.size - (set.has(OTHER) ? 1 : 0) >= cap) {
       set.add(OTHER);
