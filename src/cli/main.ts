@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isMlsloError } from '../core/errors.ts';
 import { keysCreateCommand } from './commands/keys.ts';
+import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -58,6 +59,17 @@ export function buildProgram(): Command {
     .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
     .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
     .action(reportCommand);
+
+  program.command('quality')
+    .description('print the quality of a service — realized q̂ and metrics with intervals, the label-free estimate, objectives — optionally broken down')
+    .argument('<name>', 'service name')
+    .option('--by <breakdown>', 'cohort, version, day, or a cohort attribute such as region')
+    .option('--window <duration>', 'window such as 30d, 7d or 6h (default: the spec\'s window)')
+    .option('--at <iso>', 'as of this instant: only labels learned by then count')
+    .option('--json', 'print the quality document as JSON')
+    .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
+    .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
+    .action(qualityCommand);
 
   return program;
 }

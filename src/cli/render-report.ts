@@ -2,12 +2,12 @@
 import Table from 'cli-table3';
 import type { BreakdownRow, DimensionReport, ServiceReport } from '../core/slo-report.ts';
 
-const pct = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(digits)}%`);
-const num = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? '—' : x.toFixed(digits));
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+export const pct = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(digits)}%`);
+export const num = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? '—' : x.toFixed(digits));
+export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 /** Plain tables: no colour codes, so output pipes and diffs cleanly. */
-function table(head: string[]): Table.Table {
+export function table(head: string[]): Table.Table {
   return new Table({ head, style: { head: [], border: [] } });
 }
 
@@ -23,7 +23,7 @@ function burn(d: DimensionReport, w: string): string {
 function breakdownRow(label: string, r: BreakdownRow): string[] {
   return [label, int(r.eligible), pct(r.errors.sli), pct(r.latency.sli),
     r.quality.status === 'ok' ? `${pct(r.quality.qHat, 1)} (n=${r.quality.judged})` : `insufficient (n=${r.quality.judged})`,
-    `${pct(r.composite.sli, 2)}${r.composite.upperBound ? ' ≤' : ''}`];
+    `${pct(r.composite.sli, 2)}${r.composite.upperBound ? ' ≤' : ''}`, r.flags.join(', ')];
 }
 
 export function renderReport(r: ServiceReport): string {
@@ -56,12 +56,12 @@ export function renderReport(r: ServiceReport): string {
     : `burn alerts FIRING: ${firing.map((a) => `${a.dimension} ${a.severity} ${a.longWindow}/${a.shortWindow} (burn ${num(a.longBurn, 1)}/${num(a.shortBurn, 1)} > ${a.factor})`).join('; ')}`);
 
   if (r.cohorts.length > 0) {
-    const t = table(['cohort', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite']);
+    const t = table(['cohort', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite', 'flags']);
     for (const c of r.cohorts) t.push(breakdownRow(`${c.attr}=${c.value ?? ''}`, c));
     out.push(t.toString());
   }
   if (r.versions.length > 0) {
-    const t = table(['model', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite']);
+    const t = table(['model', 'eligible', 'errors SLI', 'latency SLI', 'quality q̂', 'composite', 'flags']);
     for (const v of r.versions) t.push(breakdownRow(v.model === '' ? '(none)' : v.model ?? '', v));
     out.push(t.toString());
   }

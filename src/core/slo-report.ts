@@ -17,6 +17,8 @@ import { quantile } from './latency-sketch.ts';
 import { estimateQuality, type QualityEstimate } from './quality-estimate.ts';
 import { eligible, okFast, type RollupCell } from './rollup.ts';
 import type { ServiceSpec } from './spec.ts';
+import type { GroupComparison, GroupFlag } from './quality-metrics/cohort-significance.ts';
+import { testGroups } from './quality-report.ts';
 import { wilson } from './stats/wilson.ts';
 
 export interface Interval {
@@ -97,6 +99,9 @@ export interface BreakdownRow {
   readonly latency: { readonly sli: number | null; readonly interval: Interval | null };
   readonly quality: { readonly status: 'ok' | 'insufficient'; readonly qHat: number | null; readonly interval: Interval | null; readonly judged: number };
   readonly composite: { readonly sli: number | null; readonly upperBound: boolean };
+  /** Quality against the rest of the traffic: z-test p-value, BH-adjusted across the breakdown (§2.5). */
+  readonly test: { readonly pvalue: number; readonly adjustedP: number } | null;
+  readonly flags: readonly GroupFlag[];
 }
 
 export interface ServiceReport {
@@ -178,7 +183,7 @@ function dimension(d: Dimension, input: ReportInput, q: QualityEstimate): Dimens
   return { objective, sli, interval: iv, good, total, budget: b.budget, consumed: b.consumed, remaining: b.remaining, burnRates };
 }
 
-function breakdown(cell: RollupCell, minSamples: number): Omit<BreakdownRow, 'attr' | 'value' | 'model'> {
+function breakdown(cell: RollupCell, minSamples: number, tested: GroupComparison | undefined): Omit<BreakdownRow, 'attr' | 'value' | 'model'> {
   const q = estimateQuality(cell.quality, minSamples);
   const c = compositeEstimate({ eligible: eligible(cell), okFast: okFast(cell), quality: q });
   return {
@@ -189,6 +194,8 @@ function breakdown(cell: RollupCell, minSamples: number): Omit<BreakdownRow, 'at
       ? { status: 'ok', qHat: q.qHat, interval: q.interval, judged: q.judged }
       : { status: 'insufficient', qHat: null, interval: null, judged: q.judged },
     composite: { sli: c.sli ?? null, upperBound: c.upperBound },
+    test: tested?.status === 'ok' && tested.test !== undefined ? { pvalue: tested.test.pvalue, adjustedP: tested.test.adjustedP } : null,
+    flags: tested?.status === 'ok' ? tested.flags : [],
   };
 }
 
@@ -223,6 +230,9 @@ export function buildReport(input: ReportInput): ServiceReport {
   }
 
   const composite_ = compositeEstimate({ eligible: eligible(cell), okFast: okFast(cell), quality: q });
+  const cohortKey = (c: { attr: string; value: string }): string => `${c.attr}\u0000${c.value}`;
+  const cohortTests = testGroups(spec, cell, input.cohorts.map((c) => ({ key: cohortKey(c), cell: c.cell })));
+  const versionTests = testGroups(spec, cell, input.versions.map((v) => ({ key: v.model, cell: v.cell })));
   return {
     service: spec.name,
     window: input.windowLabel,
@@ -243,8 +253,8 @@ export function buildReport(input: ReportInput): ServiceReport {
     },
     composite: { ...composite, upperBound: composite_.upperBound },
     burnAlerts,
-    cohorts: input.cohorts.map((c) => ({ attr: c.attr, value: c.value, ...breakdown(c.cell, spec.quality.minSamples) })),
-    versions: input.versions.map((v) => ({ model: v.model, ...breakdown(v.cell, spec.quality.minSamples) })),
+    cohorts: input.cohorts.map((c) => ({ attr: c.attr, value: c.value, ...breakdown(c.cell, spec.quality.minSamples, cohortTests.get(cohortKey(c))) })),
+    versions: input.versions.map((v) => ({ model: v.model, ...breakdown(v.cell, spec.quality.minSamples, versionTests.get(v.model)) })),
     orphans: input.orphans,
   };
 }

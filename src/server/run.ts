@@ -11,6 +11,7 @@ import { MlsloError } from '../core/errors.ts';
 import { DAY_MS, type ServiceSpec } from '../core/spec.ts';
 import { formatWindow } from '../core/slo-report.ts';
 import { Ingestor } from '../ingest/ingest.ts';
+import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport } from '../engine/report.ts';
 import { loadBurnPolicies, policyForPeriod } from '../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
@@ -41,6 +42,10 @@ function windowMsOf(spec: ServiceSpec, at: number): number {
   return Math.max(60_000, Math.ceil((at - start) / 60_000) * 60_000);
 }
 
+function windowLabel(spec: ServiceSpec, asked: number | undefined, ms: number): string {
+  return asked === undefined && spec.window.kind === 'calendar' ? 'month' : formatWindow(ms);
+}
+
 export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -64,8 +69,11 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
     report: (spec, windowMs, at, n) => {
       const w = windowMs ?? windowMsOf(spec, at);
-      const label = windowMs === undefined && spec.window.kind === 'calendar' ? 'month' : formatWindow(w);
-      return serviceReport(store, { spec, policy: policyOf(spec), windowMs: w, windowLabel: label, at, now: n });
+      return serviceReport(store, { spec, policy: policyOf(spec), windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n });
+    },
+    quality: (spec, windowMs, at, n, by, attr) => {
+      const w = windowMs ?? windowMsOf(spec, at);
+      return qualityDocument(store, { spec, windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n, by, ...(attr === undefined ? {} : { attr }) });
     },
   }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel } });
 

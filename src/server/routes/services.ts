@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../core/duration.ts';
 import { MlsloError } from '../../core/errors.ts';
+import type { QualityBreakdown } from '../../core/quality-report.ts';
 import type { ServiceReport } from '../../core/slo-report.ts';
 import type { ServiceSpec } from '../../core/spec.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
@@ -47,30 +48,49 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string } }>('/v1/services/:name/report', {
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { window: { type: 'string' }, at: { type: 'string' } },
-      },
-    },
+    schema: { querystring: windowQuerySchema({}) },
   }, async (req) => {
     const spec = specOrThrow(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
     const now = ctx.now();
-    let windowMs: number | undefined;
-    if (req.query.window !== undefined) {
-      windowMs = parseDuration(req.query.window);
-      if (windowMs === undefined || windowMs % 60_000 !== 0 || windowMs > 400 * 86_400_000) {
-        throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole minutes such as 30d, 6h or 5m (at most 400d)');
-      }
-    }
-    let at = now;
-    if (req.query.at !== undefined) {
-      const t = parseTimestamp(req.query.at);
-      if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
-      if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
-      at = t;
-    }
+    const { windowMs, at } = parseWindowQuery(req.query, now);
     return ctx.report(spec, windowMs, at, now);
   });
+
+  app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string; by?: string; attr?: string } }>('/v1/services/:name/quality', {
+    schema: { querystring: windowQuerySchema({ by: { enum: ['cohort', 'version', 'day'] }, attr: { type: 'string', minLength: 1 } }) },
+  }, async (req) => {
+    const spec = specOrThrow(ctx, req.params.name);
+    await ctx.auth.require(req, ['read'], spec.name);
+    const now = ctx.now();
+    const { windowMs, at } = parseWindowQuery(req.query, now);
+    const by = (req.query.by ?? (req.query.attr === undefined ? null : 'cohort')) as QualityBreakdown | null;
+    if (req.query.attr !== undefined && !spec.cohorts.includes(req.query.attr)) {
+      throw new MlsloError('MLSLO_ERR_QUERY_INVALID', `\`attr\` must be a declared cohort attribute of ${spec.name}: ${spec.cohorts.join(', ') || '(none declared)'}`);
+    }
+    return ctx.quality(spec, windowMs, at, now, by, req.query.attr);
+  });
+}
+
+function windowQuerySchema(extra: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, properties: { window: { type: 'string' }, at: { type: 'string' }, ...extra } };
+}
+
+/** `window` (whole minutes, at most 400d; default: the spec's window) and `at` (default now, never in the future). */
+function parseWindowQuery(q: { window?: string; at?: string }, now: number): { windowMs: number | undefined; at: number } {
+  let windowMs: number | undefined;
+  if (q.window !== undefined) {
+    windowMs = parseDuration(q.window);
+    if (windowMs === undefined || windowMs % 60_000 !== 0 || windowMs > 400 * 86_400_000) {
+      throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole minutes such as 30d, 6h or 5m (at most 400d)');
+    }
+  }
+  let at = now;
+  if (q.at !== undefined) {
+    const t = parseTimestamp(q.at);
+    if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
+    if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
+    at = t;
+  }
+  return { windowMs, at };
 }
