@@ -1,6 +1,10 @@
 /**
  * The flight-delay model: a CART decision tree (ml-cart) on hour, distance, target-encoded origin and
  * destination, and the origin's delays so far today. Trained at start-up on a seeded split.
+ *
+ * Two versions are trained: `tree-v3`, the production model, and `tree-v4`, the canary — a retrain
+ * meant to catch more delays that oversamples delayed flights without recalibrating the leaves, so
+ * it raises recall and loses accuracy (and its scores are over-confident about delays).
  */
 import { DecisionTreeClassifier } from 'ml-cart';
 import type { Flight } from './flights.ts';
@@ -16,9 +20,20 @@ export interface TrainOptions {
    */
   readonly treeRows: number;
   readonly maxDepth: number;
+  /**
+   * Copies of each delayed flight in the tree's sample (default 1): naive class rebalancing. The
+   * target encodings are unaffected.
+   */
+  readonly oversampleDelayed?: number;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = { seed: 2001, holdOut: 0.3, treeRows: 4000, maxDepth: 5 };
+
+/**
+ * The canary `tree-v4`: the same seed and hold-out (so both versions serve the same unseen flights),
+ * half the sample to keep the retrain fast, delayed flights oversampled 3×.
+ */
+export const CANARY_TRAIN: TrainOptions = { ...DEFAULT_TRAIN, treeRows: 2000, oversampleDelayed: 3 };
 
 export interface Scored {
   readonly delayed: boolean;
@@ -62,7 +77,8 @@ export function trainFlightModel(flights: readonly Flight[], opts: TrainOptions 
   ];
 
   const started = performance.now();
-  const sample = train.slice(0, opts.treeRows);
+  const copies = Math.max(1, Math.round(opts.oversampleDelayed ?? 1));
+  const sample = train.slice(0, opts.treeRows).flatMap((f) => (f.delayed ? new Array<Flight>(copies).fill(f) : [f]));
   const tree = new DecisionTreeClassifier({ maxDepth: opts.maxDepth, minNumSamples: 30, gainThreshold: 0 });
   tree.train(sample.map(encode), sample.map((f) => (f.delayed ? 1 : 0)));
   const root = JSON.parse(JSON.stringify(tree.toJSON().root)) as TreeJson;
@@ -77,6 +93,19 @@ export function trainFlightModel(flights: readonly Flight[], opts: TrainOptions 
       return pDelayed > 0.5 ? { delayed: true, score: pDelayed } : { delayed: false, score: 1 - pDelayed };
     },
   };
+}
+
+/** Share of `flights` whose delay the model predicts right. */
+export function accuracyOn(model: FlightModel, flights: readonly Flight[]): number {
+  let correct = 0;
+  for (const f of flights) if (model.predict(f).delayed === f.delayed) correct++;
+  return correct / Math.max(1, flights.length);
+}
+
+/** Share of the actually delayed flights the model predicts delayed. */
+export function delayRecallOn(model: FlightModel, flights: readonly Flight[]): number {
+  const delayed = flights.filter((f) => f.delayed);
+  return delayed.filter((f) => model.predict(f).delayed).length / Math.max(1, delayed.length);
 }
 
 export function delayedShare(flights: readonly Flight[]): number {

@@ -1,7 +1,10 @@
 /**
  * The scripted trouble of the demo, relative to its start, so every fresh run shows the same story:
- * a bad model rollout hours ago (errors burn fast, then the rollback) and a slow feature store the day
- * before (latency degrades, within budget). Background error rates apply at all times.
+ * a canary of `tree-v4` that serves 30% of traffic for the last 12 hours and live, fast and error-free
+ * but clearly less accurate (only the delayed labels show it); an attempt to promote it to 100% five
+ * hours ago that ran out of GPU memory (errors burn fast, then the rollback to the canary); and a slow
+ * feature store the day before (latency degrades, within budget). Background error rates apply at all
+ * times.
  */
 export interface Incident {
   readonly name: string;
@@ -15,9 +18,25 @@ export interface Incident {
   readonly model?: string;
 }
 
+/** A model version serving a share of the traffic from some time on (and on into live traffic). */
+export interface Rollout {
+  readonly name: string;
+  readonly model: string;
+  readonly startAgoMin: number;
+  /** Share of requests it serves, outside incidents that pin a model. */
+  readonly share: number;
+}
+
+export const CANARY: Rollout = {
+  name: 'tree-v4 canary (delayed flights oversampled 3× to catch more delays) serves 30% of traffic',
+  model: 'tree-v4',
+  startAgoMin: 12 * 60,
+  share: 0.3,
+};
+
 export const INCIDENTS: readonly Incident[] = [
   {
-    name: 'tree-v4 rollout runs out of GPU memory; rolled back after 20 minutes',
+    name: 'promoting the tree-v4 canary to 100% runs out of GPU memory; rolled back to 30% after 20 minutes',
     startAgoMin: 5 * 60,
     durationMin: 20,
     errorProb: 0.3,
@@ -47,4 +66,8 @@ export function activeIncident(incidents: readonly Incident[], anchorMs: number,
     const start = anchorMs - i.startAgoMin * 60_000;
     return tsMs >= start && tsMs < start + i.durationMin * 60_000;
   });
+}
+
+export function rolloutActive(rollout: Rollout, anchorMs: number, tsMs: number): boolean {
+  return tsMs >= anchorMs - rollout.startAgoMin * 60_000;
 }

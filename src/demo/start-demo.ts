@@ -1,10 +1,13 @@
 /**
- * `mlslo serve --demo`: trains the flight-delay tree, backfills two days of traffic for
- * `flight-delay-classifier` (with its scripted incidents), then streams live traffic until aborted.
+ * `mlslo serve --demo`: trains the flight-delay trees (production `tree-v3` and the canary
+ * `tree-v4`), backfills two days of traffic for `flight-delay-classifier` (with its canary and scripted
+ * incidents), then streams live traffic until aborted.
  */
-import { DEFAULT_TRAIN, delayedShare, trainFlightModel, type FlightModel } from './flight-model.ts';
+import {
+  accuracyOn, CANARY_TRAIN, DEFAULT_TRAIN, delayedShare, delayRecallOn, trainFlightModel, type FlightModel,
+} from './flight-model.ts';
 import { loadFlights } from './flights.ts';
-import { INCIDENTS } from './incidents.ts';
+import { CANARY, INCIDENTS } from './incidents.ts';
 import { mulberry32 } from './random.ts';
 import { sendEvents, sleep } from './sender.ts';
 import { createTraffic, type Request, type Traffic } from './traffic.ts';
@@ -30,6 +33,12 @@ export interface DemoTuning {
   readonly humanShare: number;
 }
 
+/** The production model and the canary's, trained on the same hold-out split. */
+export interface DemoModels {
+  readonly main: FlightModel;
+  readonly canary: FlightModel;
+}
+
 export const DEFAULT_TUNING: DemoTuning = {
   seed: 7,
   backfillHours: 48,
@@ -40,13 +49,14 @@ export const DEFAULT_TUNING: DemoTuning = {
   humanShare: 0.1,
 };
 
-export async function startDemo(opts: DemoOptions, tuning: DemoTuning = DEFAULT_TUNING, model?: FlightModel): Promise<void> {
+export async function startDemo(opts: DemoOptions, tuning: DemoTuning = DEFAULT_TUNING, models?: DemoModels): Promise<void> {
   // Let the caller finish its start-up output before training blocks the event loop for a few seconds.
   await new Promise((resolve) => setImmediate(resolve));
-  const trained = model ?? trainAndReport(opts.log);
+  const trained = models ?? trainAndReport(opts.log);
   const anchorMs = opts.now();
   const traffic = createTraffic({
-    model: trained,
+    model: trained.main,
+    rollout: { plan: CANARY, model: trained.canary },
     rng: mulberry32(tuning.seed),
     anchorMs,
     incidents: INCIDENTS,
@@ -64,14 +74,19 @@ export async function startDemo(opts: DemoOptions, tuning: DemoTuning = DEFAULT_
   }
 }
 
-function trainAndReport(log: (line: string) => void): FlightModel {
+function trainAndReport(log: (line: string) => void): DemoModels {
   const flights = loadFlights();
-  const m = trainFlightModel(flights, DEFAULT_TRAIN);
-  const acc = m.heldOut.filter((f) => m.predict(f).delayed === f.delayed).length / m.heldOut.length;
-  const baseline = Math.max(delayedShare(m.heldOut), 1 - delayedShare(m.heldOut));
-  log(`demo: trained a decision tree on ${DEFAULT_TRAIN.treeRows} of ${m.train.length} real 2001 flights in ` +
-    `${(m.trainMs / 1000).toFixed(1)} s; held-out accuracy ${acc.toFixed(3)} (always "on_time": ${baseline.toFixed(3)})`);
-  return m;
+  const main = trainFlightModel(flights, DEFAULT_TRAIN);
+  const baseline = Math.max(delayedShare(main.heldOut), 1 - delayedShare(main.heldOut));
+  log(`demo: trained tree-v3 (a decision tree) on ${DEFAULT_TRAIN.treeRows} of ${main.train.length} real 2001 flights in ` +
+    `${(main.trainMs / 1000).toFixed(1)} s; held-out accuracy ${accuracyOn(main, main.heldOut).toFixed(3)}, ` +
+    `delay recall ${delayRecallOn(main, main.heldOut).toFixed(2)} (always "on_time": ${baseline.toFixed(3)})`);
+  const canary = trainFlightModel(flights, CANARY_TRAIN);
+  log(`demo: trained the tree-v4 canary, a retrain to catch more delays: ${CANARY_TRAIN.treeRows} flights with the ` +
+    `delayed ones oversampled ${CANARY_TRAIN.oversampleDelayed ?? 1}×, leaves not recalibrated, in ` +
+    `${(canary.trainMs / 1000).toFixed(1)} s; on the same held-out flights accuracy ` +
+    `${accuracyOn(canary, canary.heldOut).toFixed(3)}, delay recall ${delayRecallOn(canary, canary.heldOut).toFixed(2)}`);
+  return { main, canary };
 }
 
 /** Splits generated requests into events due by `nowMs` and outcomes still in the future. */
@@ -94,6 +109,7 @@ async function backfill(opts: DemoOptions, tuning: DemoTuning, traffic: Traffic,
   opts.log(`demo: backfilled ${tuning.backfillHours} h of flight-delay-classifier: ${requests.length} requests, ` +
     `${events.length - requests.length} late labels (accepted ${r.accepted}, duplicates ${r.duplicates}, ` +
     `rejected ${r.rejected}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${pending.length} labels still due`);
+  opts.log(`demo: rollout since ${CANARY.startAgoMin} min ago: ${CANARY.name}`);
   for (const i of INCIDENTS) opts.log(`demo: scripted incident ${i.startAgoMin} min ago: ${i.name}`);
 }
 

@@ -1,11 +1,11 @@
 /**
- * Synthetic traffic for `flight-delay-classifier`: real held-out flights, the trained tree's real
- * predictions, lognormal latency per input class, background and scripted errors, and ground-truth
+ * Synthetic traffic for `flight-delay-classifier`: real held-out flights, the real predictions of the
+ * model version serving each request (production, or the canary for its share), lognormal latency per input class, background and scripted errors, and ground-truth
  * labels that arrive late for a sample of requests.
  */
 import { haulOf, regionOf } from './airports.ts';
 import type { FlightModel } from './flight-model.ts';
-import { activeIncident, BACKGROUND_ERRORS, type Incident } from './incidents.ts';
+import { activeIncident, BACKGROUND_ERRORS, rolloutActive, type Incident, type Rollout } from './incidents.ts';
 import { exponential, lognormal, pick, type Rng } from './random.ts';
 import type { WireInference, WireOutcome } from './wire.ts';
 
@@ -13,7 +13,13 @@ export const SERVICE = 'flight-delay-classifier';
 export const MODEL = 'tree-v3';
 
 export interface TrafficOptions {
+  /** The production model, `MODEL`. */
   readonly model: FlightModel;
+  /**
+   * A second version and the model behind it (trained on the same hold-out split). Incidents that
+   * name its version are served by it too; without it every version is served by `model`.
+   */
+  readonly rollout?: { readonly plan: Rollout; readonly model: FlightModel };
   readonly rng: Rng;
   /** The demo's start: incidents are placed relative to it. */
   readonly anchorMs: number;
@@ -57,12 +63,14 @@ export function createTraffic(opts: TrafficOptions): Traffic {
     if (flight === undefined) throw new RangeError('the model has no held-out flights to serve');
     const incident = activeIncident(opts.incidents, opts.anchorMs, ms);
     const candidates = drawCandidates(rng);
+    const version = incident?.model ?? drawVersion(rng, opts, ms);
+    const served = version === opts.rollout?.plan.model ? opts.rollout.model : opts.model;
     const id = `fdc-${ms.toString(36)}-${opts.runTag}-${(seq++).toString(36)}`;
     const base = {
       kind: 'inference' as const,
       id,
       service: SERVICE,
-      model: incident?.model ?? MODEL,
+      model: version,
       ts: new Date(ms).toISOString(),
       input: { candidates },
       cohort: { region: regionOf(flight.origin), haul: haulOf(flight.distance) },
@@ -78,7 +86,7 @@ export function createTraffic(opts: TrafficOptions): Traffic {
     if (errorType !== undefined) {
       return { inference: { ...base, status: 'error', errorType, latencyMs: round1(errorLatency(rng, errorType)) }, outcomes: [] };
     }
-    const scored = opts.model.predict(flight);
+    const scored = served.predict(flight);
     const latencyMs = okLatency(rng, candidates) * (incident?.latencyFactor ?? 1);
     const inference: WireInference = {
       ...base,
@@ -101,6 +109,12 @@ export function createTraffic(opts: TrafficOptions): Traffic {
       return out;
     },
   };
+}
+
+function drawVersion(rng: Rng, opts: TrafficOptions, ms: number): string {
+  const r = opts.rollout;
+  if (r === undefined || !rolloutActive(r.plan, opts.anchorMs, ms)) return MODEL;
+  return rng() < r.plan.share ? r.plan.model : MODEL;
 }
 
 /** Flights scored per request (the asked flight plus rebooking alternatives): mostly few, sometimes many. */
