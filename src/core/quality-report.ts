@@ -5,7 +5,8 @@
  * Pure: the cells arrive merged (src/engine/window-cells.ts).
  */
 import { compareGroups, type GroupComparison, type GroupFlag, type GroupTest } from './quality-metrics/cohort-significance.ts';
-import { computeQualityMetrics, type QualityMetricsReport } from './quality-metrics/compute.ts';
+import { computeQualityMetrics, type MetricValue, type QualityMetricsReport } from './quality-metrics/compute.ts';
+import { proportionMetric } from './quality-metrics/metric-value.ts';
 import { estimatedReport, type EstimatedReport } from './quality-metrics/estimated.ts';
 import { evaluateObjective, type ObjectiveResult } from './quality-metrics/objectives.ts';
 import { estimateQuality, stratifiedQHat } from './quality-estimate.ts';
@@ -28,6 +29,8 @@ export interface QualitySummary {
   readonly metrics: QualityMetricsReport;
   /** CBPE: expected quality from predicted probabilities over every scored request, with its trust check. */
   readonly estimated: EstimatedReport | null;
+  /** The feedback proxy (clicks, dwell, follow-ups judged by the spec's rule), shown apart from quality. */
+  readonly proxy: MetricValue | null;
 }
 
 export interface QualityGroup extends QualitySummary {
@@ -91,6 +94,8 @@ export function summarize(spec: ServiceSpec, cell: RollupCell): QualitySummary {
     effectiveN: q.status === 'ok' ? q.effectiveN : null,
     metrics,
     estimated: spec.task === 'classification' ? estimatedReport(cell.sums) ?? null : null,
+    proxy: cell.sums['proxy|n'] === undefined ? null
+      : proportionMetric(cell.sums['proxy|good']?.[0] ?? 0, cell.sums['proxy|n'][0], [cell.sums['proxy|good']?.[1] ?? 0, cell.sums['proxy|n'][1]]),
   };
 }
 

@@ -42,7 +42,7 @@ export interface DemoModels {
 export const DEFAULT_TUNING: DemoTuning = {
   seed: 7,
   backfillHours: 48,
-  backfillPerMinute: 6,
+  backfillPerMinute: 8,
   livePerMinute: 90,
   tickMs: 1000,
   labelShare: 0.2,
@@ -109,7 +109,9 @@ async function backfill(opts: DemoOptions, tuning: DemoTuning, traffic: Traffic,
   opts.log(`demo: backfilled ${tuning.backfillHours} h of flight-delay-classifier: ${requests.length} requests, ` +
     `${events.length - requests.length} late labels (accepted ${r.accepted}, duplicates ${r.duplicates}, ` +
     `rejected ${r.rejected}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${pending.length} labels still due`);
-  opts.log(`demo: rollout since ${CANARY.startAgoMin} min ago: ${CANARY.name}`);
+  const canary = requests.filter((q) => q.inference.model === CANARY.model);
+  opts.log(`demo: rollout since ${CANARY.startAgoMin} min ago: ${CANARY.name}; backfilled ${canary.length} of its ` +
+    `requests, ${canary.filter((q) => q.outcomes.length > 0).length} of them labelled`);
   for (const i of INCIDENTS) opts.log(`demo: scripted incident ${i.startAgoMin} min ago: ${i.name}`);
 }
 

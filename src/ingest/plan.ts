@@ -5,17 +5,15 @@
  * (ingest.ts) looks up, calls this, and commits the result atomically.
  */
 import type { InferenceEvent, MlEvent, OutcomeEvent } from '../core/event.ts';
-import { predictionSums, verdictSums } from '../core/quality-metrics/contributions.ts';
+import { predictionSums } from '../core/quality-metrics/contributions.ts';
 import { classify } from '../core/input-class.ts';
 import { addLatency } from '../core/latency-sketch.ts';
-import {
-  addQuality, addSums, classAcc, createCell, createQualityAcc, negateQuality, verdictQuality, type MetricSums, type QualityAcc, type RollupCell,
-} from '../core/rollup.ts';
+import { addSums, classAcc, createCell, type QualityAcc, type RollupCell } from '../core/rollup.ts';
 import type { ServiceSpec } from '../core/spec.ts';
-import { judge, resolveVerdict, verdictTimeline, type Verdict as JudgedVerdict, type VerdictPoint } from '../core/verdict.ts';
 import {
   refKey, type IngestSnapshot, type IngestWrite, type NewInference, type RollupDelta, type StoredOutcome, type Verdict, type VerdictStep,
 } from '../store/port.ts';
+import { addTo, contribution, difference, isNothing, judgeRequest, NO_JUDGEMENT, stepsOf, storedForm, type JudgementTimeline } from './judgement.ts';
 import type { ItemProblem } from './validate-event.ts';
 
 export interface PlannedItem {
@@ -121,55 +119,6 @@ function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec)
   });
 }
 
-/** What one request's verdict adds to its cells: the quality counts and the metric contributions. */
-interface Contribution {
-  readonly quality: QualityAcc;
-  readonly sums: MetricSums;
-}
-
-function contribution(spec: ServiceSpec, e: InferenceEvent, v: JudgedVerdict | undefined): Contribution {
-  if (v === undefined || e.status !== 'ok') return { quality: createQualityAcc(), sums: {} };
-  return { quality: verdictQuality(v.good, v.weight), sums: verdictSums(spec.quality.verdict, e.prediction, v.outcome.payload, v.weight) };
-}
-
-/** a − b */
-function difference(a: Contribution, b: Contribution): Contribution {
-  const quality = { ...a.quality };
-  addQuality(quality, negateQuality(b.quality));
-  const sums = structuredClone(a.sums);
-  addSums(sums, b.sums, -1);
-  return { quality, sums };
-}
-
-function isNothing(c: Contribution): boolean {
-  return isZero(c.quality) && Object.keys(c.sums).length === 0;
-}
-
-function addTo(cells: readonly RollupCell[], c: Contribution): void {
-  for (const cell of cells) {
-    addQuality(cell.quality, c.quality);
-    addSums(cell.sums, c.sums);
-  }
-}
-
-/** The port's stored form of a verdict: what decided it, without the outcome itself. */
-function storedForm(v: JudgedVerdict | undefined): Verdict | undefined {
-  return v === undefined ? undefined : { good: v.good, weight: v.weight, source: v.source, ts: v.ts };
-}
-
-function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: readonly VerdictPoint[], resolve: CohortResolver): VerdictStep[] {
-  const steps: VerdictStep[] = [];
-  let prev = contribution(spec, e, undefined);
-  const cohort = cohortOf(spec, e, resolve);
-  for (const point of timeline) {
-    const next = contribution(spec, e, point.verdict);
-    const d = difference(next, prev);
-    steps.push({ service: e.service, requestId: e.id, requestTs: e.ts, model: e.model, cohort, stepTs: point.ts, delta: d.quality, sums: d.sums });
-    prev = next;
-  }
-  return steps;
-}
-
 export function planIngest(
   items: readonly PlannedItem[],
   snapshot: IngestSnapshot,
@@ -244,18 +193,14 @@ export function planIngest(
     const spec = specs.get(e.service)!;
     if (isNew !== undefined) for (const o of oldOutcomes) write.joinedOutcomes.push({ service: e.service, key: o.event.key });
 
-    let before: JudgedVerdict | undefined;
-    let after: JudgedVerdict | undefined;
+    let judged: JudgementTimeline | undefined;
     if (e.status === 'ok' && n.eligible && oldOutcomes.length + newOutcomes.length > 0) {
-      const prediction = e.prediction;
-      const decide = (o: OutcomeEvent): boolean | undefined => judge(spec.quality.verdict, prediction, o.payload, spec.quality.feedbackRule);
-      const oldEvents = oldOutcomes.map((o) => o.event);
-      const timeline = verdictTimeline([...oldEvents, ...newOutcomes.map((o) => o.event)], spec.quality, decide);
-      after = timeline.at(-1)?.verdict;
-      // What the stored request contributes now: its verdict from the outcomes stored before this batch.
-      if (isNew === undefined && oldEvents.length > 0) before = resolveVerdict(oldEvents, spec.quality, decide);
-      write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, timeline, resolveCohort) });
+      // For a request stored before, `before` is what its stored outcomes made of it.
+      judged = judgeRequest(spec, e, isNew === undefined ? oldOutcomes.map((o) => o.event) : [], [
+        ...(isNew === undefined ? [] : oldOutcomes.map((o) => o.event)), ...newOutcomes.map((o) => o.event)]);
+      write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, judged, cohortOf(spec, e, resolveCohort)) });
     }
+    const after = judged?.after ?? NO_JUDGEMENT;
 
     const cells = rollups.cellsFor(spec, e);
     if (isNew !== undefined) {
@@ -263,9 +208,9 @@ export function planIngest(
       write.inferences.push(row);
       countInference(cells, row, spec);
       addTo(cells, contribution(spec, e, after));
-    } else {
+    } else if (judged !== undefined) {
       if (!sameVerdict(n.verdict, storedForm(after))) write.verdicts.push({ service: e.service, requestId: e.id, verdict: storedForm(after) });
-      const d = difference(contribution(spec, e, after), contribution(spec, e, before));
+      const d = difference(contribution(spec, e, after), contribution(spec, e, judged.before));
       if (!isNothing(d)) addTo(cells, d);
     }
   }

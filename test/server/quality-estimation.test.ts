@@ -18,6 +18,13 @@ spec:
   quality: {minSamples: 30}
   cohorts: [region, language]
   cohortCap: 3
+---
+apiVersion: mlslo/v1
+kind: Service
+metadata: {name: fb, owner: ml, oncall: sre, tier: 2}
+spec:
+  task: classification
+  quality: {minSamples: 2, feedback: "clicked == true && dwellMs >= 10000"}
 `;
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -145,4 +152,27 @@ test('cohort values beyond the cap fold into (other), with a warning', async () 
   assert.equal(q.status, 200);
   assert.deepEqual(q.json.groups.map((x: { value: string }) => x.value).sort(), ['(other)', 'apac', 'eu', 'latam']);
   assert.match(q.json.warnings.join('\n'), /`region` has more than 3 values/);
+});
+
+test('feedback is a proxy shown beside quality, never counted as quality unless the spec says so', async () => {
+  // Four requests: r0 labelled correct and clicked with a long dwell (proxy good); r1 labelled wrong,
+  // clicked but short dwell (proxy bad); r2 only feedback (proxy good, not judged); r3 a click without
+  // dwell, then a later feedback with dwell: latest wins → proxy good.
+  const t = NOW - 20 * 60_000;
+  const inf = (id: string) => ({ kind: 'inference', id, service: 'fb', ts: iso(t), latencyMs: 5, status: 'ok', prediction: { label: 'a' } });
+  const fb = (id: string, feedback: object, dt = 60_000) => ({ kind: 'outcome', requestId: id, service: 'fb', ts: iso(t + dt), source: 'feedback', feedback });
+  const gt = (id: string, label: string) => ({ kind: 'outcome', requestId: id, service: 'fb', ts: iso(t + 60_000), source: 'ground_truth', label });
+  await post([inf('f0'), inf('f1'), inf('f2'), inf('f3'),
+    gt('f0', 'a'), fb('f0', { clicked: true, dwellMs: 12_000 }),
+    gt('f1', 'b'), fb('f1', { clicked: true, dwellMs: 2_000 }),
+    fb('f2', { clicked: true, dwellMs: 30_000 }),
+    fb('f3', { clicked: true }), fb('f3', { clicked: true, dwellMs: 15_000 }, 120_000)]);
+  const r = await s.get('/v1/services/fb/quality?window=1h', read);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  // Quality counts ground truth only: f0 good, f1 bad → 1 of 2.
+  assert.equal(r.json.overall.judged, 2);
+  assert.equal(r.json.overall.qHat, 0.5);
+  // The proxy: f0, f2, f3 good, f1 bad → 3 of 4.
+  assert.equal(r.json.overall.proxy.n, 4);
+  assert.equal(r.json.overall.proxy.value, 0.75);
 });
