@@ -28,7 +28,7 @@ export interface Rollout {
 }
 
 export const CANARY: Rollout = {
-  name: 'tree-v4 canary (delayed flights oversampled 3× to catch more delays) serves 30% of traffic',
+  name: 'tree-v4 canary (classes rebalanced, delayed flights oversampled 4×, to catch more delays) serves 30% of traffic',
   model: 'tree-v4',
   startAgoMin: 12 * 60,
   share: 0.3,

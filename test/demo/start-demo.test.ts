@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { CANARY } from '../../src/demo/incidents.ts';
 import { DEFAULT_TUNING, startDemo } from '../../src/demo/start-demo.ts';
 import type { WireEvent } from '../../src/demo/wire.ts';
-import { smallModel } from './fixtures.ts';
+import { smallModels } from './fixtures.ts';
 
 interface Post { readonly auth: string | undefined; readonly type: string | undefined; readonly events: WireEvent[] }
 
@@ -48,7 +49,7 @@ test('backfill and live traffic reach a real HTTP endpoint as NDJSON, retrying a
       now: () => (clock += 2_000),
       log: (l) => lines.push(l),
       signal: controller.signal,
-    }, { ...DEFAULT_TUNING, backfillHours: 30, backfillPerMinute: 4, livePerMinute: 600, tickMs: 5 }, smallModel());
+    }, { ...DEFAULT_TUNING, backfillHours: 30, backfillPerMinute: 4, livePerMinute: 600, tickMs: 5 }, smallModels());
   } finally {
     server.close();
   }
@@ -67,6 +68,13 @@ test('backfill and live traffic reach a real HTTP endpoint as NDJSON, retrying a
   const inferences = backfill.filter((e) => e.kind === 'inference');
   assert.ok(inferences.length > 6000 && inferences.length < 8500, `${inferences.length} backfilled requests`);
   assert.ok(inferences.every((e) => Date.parse(e.ts) >= anchor - 30 * 3_600_000 && Date.parse(e.ts) < anchor));
+  const canaryFrom = anchor - CANARY.startAgoMin * 60_000;
+  assert.ok(inferences.every((e) => e.model === 'tree-v3' || (e.model === CANARY.model && Date.parse(e.ts) >= canaryFrom)));
+  const inWindow = inferences.filter((e) => Date.parse(e.ts) >= canaryFrom);
+  const share = inWindow.filter((e) => e.model === CANARY.model).length / inWindow.length;
+  // 30% canary, plus the 20 minutes of the failed promotion at 100%.
+  assert.ok(share > 0.25 && share < 0.4, `canary share ${share}`);
+  assert.ok(lines.some((l) => l.includes('tree-v4 canary')), lines.join('\n'));
   assert.ok(backfill.some((e) => e.kind === 'outcome'));
   assert.ok(backfill.every((e) => e.kind !== 'outcome' || Date.parse(e.ts) <= anchor));
   const live = posts.slice(2).flatMap((p) => p.events);

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INCIDENTS } from '../../src/demo/incidents.ts';
+import { CANARY, INCIDENTS } from '../../src/demo/incidents.ts';
 import { mulberry32 } from '../../src/demo/random.ts';
 import { dueEvents } from '../../src/demo/start-demo.ts';
-import { createTraffic, SERVICE } from '../../src/demo/traffic.ts';
+import { createTraffic, MODEL, SERVICE } from '../../src/demo/traffic.ts';
 import type { WireOutcome } from '../../src/demo/wire.ts';
-import { smallModel } from './fixtures.ts';
+import { smallModels } from './fixtures.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00.000Z');
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function generate(hours: number, seed = 3) {
   const traffic = createTraffic({
-    model: smallModel(), rng: mulberry32(seed), anchorMs: NOW, incidents: INCIDENTS,
+    model: smallModels().main, rollout: { plan: CANARY, model: smallModels().canary }, rng: mulberry32(seed), anchorMs: NOW, incidents: INCIDENTS,
     perMinute: () => 6, runTag: 't', labelShare: 0.2, humanShare: 0.1,
   });
   return traffic.between(NOW - hours * 3_600_000, NOW);
@@ -94,6 +94,38 @@ test('the scripted incident window fails far more often than the rest', () => {
   assert.ok(rate(outside) < 0.005, `background error rate ${rate(outside)}`);
   assert.ok(inWindow.every((e) => e.model === 'tree-v4'));
   assert.ok(inWindow.some((e) => e.errorType === 'gpu_oom'));
+});
+
+test('the canary serves its configured share from its start on, with its own model\'s predictions', () => {
+  const { main, canary } = smallModels();
+  const start = NOW - CANARY.startAgoMin * 60_000;
+  const requests = generate(48).map((r) => r.inference);
+  const before = requests.filter((e) => Date.parse(e.ts) < start);
+  assert.ok(before.length > 5000 && before.every((e) => e.model === MODEL));
+  // Incidents pin their own model; the canary's share applies to the rest of its window.
+  const after = requests.filter((e) => Date.parse(e.ts) >= start && INCIDENTS.every((i) => {
+    const from = NOW - i.startAgoMin * 60_000;
+    return Date.parse(e.ts) < from || Date.parse(e.ts) >= from + i.durationMin * 60_000;
+  }));
+  assert.ok(after.length > 2500, `${after.length} requests in the canary window`);
+  assert.ok(after.every((e) => e.model === MODEL || e.model === CANARY.model));
+  const share = after.filter((e) => e.model === CANARY.model).length / after.length;
+  const se = Math.sqrt((CANARY.share * (1 - CANARY.share)) / after.length);
+  assert.ok(Math.abs(share - CANARY.share) < 4 * se, `canary share ${share.toFixed(3)} vs ${CANARY.share}`);
+  // Each version's prediction is its model's, recomputed from the features the event carries.
+  let differ = 0;
+  for (const e of requests.filter((r) => r.status === 'ok')) {
+    const f = e.features;
+    const flight = {
+      date: '', hour: Number(f.hour), distance: Number(f.distance), origin: String(f.origin),
+      destination: String(f.destination), originDelayShare: Number(f.originDelayShare), delayed: false,
+    };
+    const [m, c] = [main.predict(flight), canary.predict(flight)];
+    const expected = e.model === CANARY.model ? c : m;
+    assert.equal(e.prediction?.label, expected.delayed ? 'delayed' : 'on_time', e.id);
+    if (m.delayed !== c.delayed) differ++;
+  }
+  assert.ok(differ > 100, 'the versions disagree on many flights');
 });
 
 test('the same seed yields the same traffic', () => {
