@@ -19,6 +19,7 @@ import { eligible, okFast, type RollupCell } from './rollup.ts';
 import type { ServiceSpec } from './spec.ts';
 import type { GroupComparison, GroupFlag } from './quality-metrics/cohort-significance.ts';
 import { testGroups } from './quality-report.ts';
+import { twoProportionZTest } from './stats/two-proportion.ts';
 import { wilson } from './stats/wilson.ts';
 
 export interface Interval {
@@ -102,6 +103,11 @@ export interface BreakdownRow {
   /** Quality against the rest of the traffic: z-test p-value, BH-adjusted across the breakdown (§2.5). */
   readonly test: { readonly pvalue: number; readonly adjustedP: number } | null;
   readonly flags: readonly GroupFlag[];
+  /**
+   * Model versions only: two-sided p-values of the error and latency SLI against the other versions in
+   * the same window (pooled two-proportion z-test), so a bad rollout shows on every dimension at once.
+   */
+  readonly versus?: { readonly errors: number | null; readonly latency: number | null };
 }
 
 export interface ServiceReport {
@@ -199,6 +205,19 @@ function breakdown(cell: RollupCell, minSamples: number, tested: GroupComparison
   };
 }
 
+/** p-value of k1/n1 vs k2/n2, or null when either side is empty. */
+function pDiff(k1: number, n1: number, k2: number, n2: number): number | null {
+  return n1 > 0 && n2 > 0 ? twoProportionZTest(k1, n1, k2, n2).pvalue : null;
+}
+
+function versus(v: RollupCell, whole: RollupCell): { errors: number | null; latency: number | null } {
+  const restEligible = eligible(whole) - eligible(v);
+  return {
+    errors: pDiff(v.ok, eligible(v), whole.ok - v.ok, restEligible),
+    latency: pDiff(okFast(v), v.ok, okFast(whole) - okFast(v), whole.ok - v.ok),
+  };
+}
+
 export function buildReport(input: ReportInput): ServiceReport {
   const { spec, cell } = input;
   const q = estimateQuality(cell.quality, spec.quality.minSamples);
@@ -254,7 +273,9 @@ export function buildReport(input: ReportInput): ServiceReport {
     composite: { ...composite, upperBound: composite_.upperBound },
     burnAlerts,
     cohorts: input.cohorts.map((c) => ({ attr: c.attr, value: c.value, ...breakdown(c.cell, spec.quality.minSamples, cohortTests.get(cohortKey(c))) })),
-    versions: input.versions.map((v) => ({ model: v.model, ...breakdown(v.cell, spec.quality.minSamples, versionTests.get(v.model)) })),
+    versions: input.versions.map((v) => ({
+      model: v.model, ...breakdown(v.cell, spec.quality.minSamples, versionTests.get(v.model)), versus: versus(v.cell, cell),
+    })),
     orphans: input.orphans,
   };
 }
