@@ -48,7 +48,7 @@ test('each model version is compared with the others on errors, latency and qual
   assert.equal(bad.versus?.errors, twoProportionZTest(950, 1000, 990, 1000).pvalue);
   assert.equal(bad.versus?.latency, twoProportionZTest(900, 950, 980, 990).pvalue);
   assert.equal(bad.test?.pvalue, twoProportionZTest(140, 200, 180, 200).pvalue);
-  assert.ok(bad.versus!.errors! < 1e-6 && bad.versus!.latency! < 1e-6);
+  assert.ok(bad.versus.errors < 1e-6 && bad.versus.latency < 1e-6);
   assert.deepEqual([...bad.flags].sort(), ['below-objective', 'worse-than-rest']); // 0.70, interval under 0.90
   assert.deepEqual(r.versions.find((v) => v.model === 'v1')!.flags, []);
   assert.equal(r.quality.qHat, 0.8);
