@@ -60,6 +60,8 @@ export class Ingestor {
   private draining = false;
   private nextTicket = 0;
   private readonly cohorts: CohortRegistry;
+  /** Outcomes waiting for their inference, per service (loaded once, then kept by this writer). */
+  private readonly orphans = new Map<string, number>();
 
   constructor(private readonly opts: IngestOptions) {
     this.cohorts = new CohortRegistry(opts.store);
@@ -150,13 +152,19 @@ export class Ingestor {
   }
 
   private async commit(items: PlannedItem[]) {
+    const services = new Set(items.map((i) => i.event.service));
+    for (const service of services) {
+      await this.cohorts.load(service);
+      if (!this.orphans.has(service)) this.orphans.set(service, await this.opts.store.countOrphans(service, Number.MAX_SAFE_INTEGER));
+    }
     const lookup: { inferences: Array<{ service: string; id: string }>; requests: Array<{ service: string; id: string }>; outcomeKeys: Array<{ service: string; key: string }> } =
       { inferences: [], requests: [], outcomeKeys: [] };
     const requests = new Map<string, { service: string; id: string }>();
     for (const { event: e } of items) {
       if (e.kind === 'inference') {
         lookup.inferences.push({ service: e.service, id: e.id });
-        requests.set(refKey(e.service, e.id), { service: e.service, id: e.id });
+        // A new request can only have outcomes already if its service holds orphans; most batches skip this probe.
+        if (this.orphans.get(e.service)! > 0) requests.set(refKey(e.service, e.id), { service: e.service, id: e.id });
       } else {
         lookup.outcomeKeys.push({ service: e.service, key: e.key });
         lookup.inferences.push({ service: e.service, id: e.requestId });
@@ -164,10 +172,12 @@ export class Ingestor {
       }
     }
     lookup.requests.push(...requests.values());
-    for (const service of new Set(items.map((i) => i.event.service))) await this.cohorts.load(service);
     const snapshot = await this.opts.store.lookupForIngest(lookup satisfies IngestLookup);
     const plan = planIngest(items, snapshot, this.opts.specs(), (s, a, v, cap) => this.cohorts.resolve(s, a, v, cap));
     await this.opts.store.commitIngest(plan.write);
+    // Keep the orphan counts in step with what was just committed.
+    for (const o of plan.write.outcomes) if (!o.joined) this.orphans.set(o.event.service, this.orphans.get(o.event.service)! + 1);
+    for (const j of plan.write.joinedOutcomes) this.orphans.set(j.service, this.orphans.get(j.service)! - 1);
     return plan;
   }
 }
