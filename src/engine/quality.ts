@@ -21,7 +21,7 @@ export async function qualityDocument(store: Store, req: QualityRequest): Promis
   const from = to - req.windowMs;
   const cells = await readWindowCells(store, spec.name, from, to, req.at, req.now);
   const graceFrom = Math.max(from, to - Math.ceil(spec.quality.labelGraceMs / 60_000) * 60_000);
-  const grace = graceFrom === from ? cells.whole : await readWholeCounts(store, spec.name, graceFrom, to);
+  const grace = graceFrom === from ? cells.whole : await readWholeCounts(store, spec.name, graceFrom, to, req.at, req.now);
   return buildQualityDocument({
     spec, windowLabel: req.windowLabel, from: req.at - req.windowMs, to: req.at, asOf: req.at,
     whole: cells.whole,

@@ -37,11 +37,11 @@ export async function serviceReport(store: Store, req: ReportRequest): Promise<S
 
   const burnCells = new Map<number, RollupCell>();
   for (const w of policyWindows(req.policy)) {
-    burnCells.set(w, await readWholeCounts(store, spec.name, to - w, to));
+    burnCells.set(w, await readWholeCounts(store, spec.name, to - w, to, req.at, req.now));
   }
 
   const graceFrom = Math.max(from, to - Math.ceil(spec.quality.labelGraceMs / 60_000) * 60_000);
-  const graceCell = graceFrom === from ? whole : await readWholeCounts(store, spec.name, graceFrom, to);
+  const graceCell = graceFrom === from ? whole : await readWholeCounts(store, spec.name, graceFrom, to, req.at, req.now);
   const pending = Math.max(0, graceCell.ok - graceCell.quality.judged);
   const orphans = await store.countOrphans(spec.name, req.at - spec.quality.orphanTtlMs);
 

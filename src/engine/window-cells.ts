@@ -32,10 +32,14 @@ export async function readRange(store: Store, service: string, from: number, to:
   return rows;
 }
 
-/** The whole-service cell of [from, to) (minute-aligned), counts only: no latency percentiles. */
-export async function readWholeCounts(store: Store, service: string, from: number, to: number): Promise<RollupCell> {
+/**
+ * The whole-service cell of [from, to) (minute-aligned), counts only (no latency percentiles), as of
+ * `at`: verdict changes learned after `at` are taken back when `at < now`.
+ */
+export async function readWholeCounts(store: Store, service: string, from: number, to: number, at: number, now: number): Promise<RollupCell> {
   const cell = createCell();
   for (const r of await readRange(store, service, from, to, false, false)) if (r.attr === '') mergeCell(cell, r.cell);
+  if (at < now) for (const step of await store.readVerdictStepsAfter(service, at, from, to)) undo(cell, step);
   return cell;
 }
 

@@ -216,6 +216,9 @@ test('as of an earlier instant, later labels are left out', async () => {
   assert.equal(r.status, 200, JSON.stringify(r.json));
   assert.equal(r.json.quality.judged, 12);
   assert.ok(Math.abs(r.json.quality.qHat - 10 / 12) < 1e-12);
+  // The burn windows are as of that instant too: 1h quality burn = (1 − 10/12) / (1 − 0.8), not the
+  // (1 − 9/12) / 0.2 that the later human label makes it now.
+  assert.ok(Math.abs(r.json.quality.burnRates['1h'] - (1 - 10 / 12) / (1 - 0.8)) < 1e-9, String(r.json.quality.burnRates['1h']));
   // At 11 minutes ago only l2's ground truth had arrived: 1 judged.
   const r2 = await s.get(`/v1/services/fraud-scorer/report?at=${encodeURIComponent(at(11))}`, read);
   assert.equal(r2.json.quality.judged, 1);
