@@ -131,9 +131,9 @@ export function planIngest(
     if (b === undefined) batches.set(ticket, (b = { accepted: 0, duplicates: 0, rejected: [] }));
     return b;
   };
-  const fresh = new Map<string, NewInference & { hash: string }>();
+  const fresh = new Map<string, NewInference>();
   const freshOutcomes = new Map<string, { event: OutcomeEvent; hash: string }>();
-  const outcomesByRequest = new Map<string, Array<{ event: OutcomeEvent; contentHash: string }>>();
+  const outcomesByRequest = new Map<string, Array<{ event: OutcomeEvent; contentHash: string; body: string }>>();
   const touched = new Set<string>();
 
   for (const item of items) {
@@ -141,7 +141,7 @@ export function planIngest(
     const batch = batchOf(item.ticket);
     if (e.kind === 'inference') {
       const k = refKey(e.service, e.id);
-      const known = snapshot.inferences.get(k)?.contentHash ?? fresh.get(k)?.hash;
+      const known = snapshot.inferences.get(k)?.contentHash ?? fresh.get(k)?.contentHash;
       if (known !== undefined) {
         if (known === item.hash) batch.duplicates++;
         else batch.rejected.push({ index: item.index, code: 'conflict', path: '/id', message: `request \`${e.id}\` is stored with other content; ids are never overwritten` });
@@ -150,7 +150,7 @@ export function planIngest(
       const spec = specs.get(e.service)!;
       const eligible = isEligible(spec, e);
       const inputClass = e.status === 'ok' && eligible ? classify(spec.latency.classes, { input: e.input }).name : undefined;
-      fresh.set(k, { event: e, contentHash: item.hash, hash: item.hash, inputClass, eligible, verdict: undefined });
+      fresh.set(k, { event: e, contentHash: item.hash, inputClass, eligible, verdict: undefined, body: item.json });
       touched.add(k);
       batch.accepted++;
     } else {
@@ -166,7 +166,7 @@ export function planIngest(
       const r = refKey(e.service, e.requestId);
       let list = outcomesByRequest.get(r);
       if (list === undefined) outcomesByRequest.set(r, (list = []));
-      list.push({ event: e, contentHash: item.hash });
+      list.push({ event: e, contentHash: item.hash, body: item.json });
       touched.add(r);
     }
   }
@@ -174,7 +174,7 @@ export function planIngest(
   const rollups = new RollupBuilder(resolveCohort);
   const write = {
     inferences: [] as NewInference[],
-    outcomes: [] as Array<{ event: OutcomeEvent; contentHash: string; joined: boolean }>,
+    outcomes: [] as Array<{ event: OutcomeEvent; contentHash: string; joined: boolean; body: string }>,
     verdicts: [] as Array<{ service: string; requestId: string; verdict: Verdict | undefined }>,
     joinedOutcomes: [] as Array<{ service: string; key: string }>,
     verdictSteps: [] as Array<{ service: string; requestId: string; steps: VerdictStep[] }>,

@@ -104,11 +104,13 @@ export interface NewInference {
   readonly inputClass: string | undefined;
   readonly eligible: boolean;
   readonly verdict: Verdict | undefined;
+  /** The event's JSON when the caller already made it (ingest hashes it); adapters serialise it otherwise. */
+  readonly body?: string;
 }
 
 export interface IngestWrite {
   readonly inferences: readonly NewInference[];
-  readonly outcomes: ReadonlyArray<{ readonly event: OutcomeEvent; readonly contentHash: string; readonly joined: boolean }>;
+  readonly outcomes: ReadonlyArray<{ readonly event: OutcomeEvent; readonly contentHash: string; readonly joined: boolean; readonly body?: string }>;
   /** New current verdict of already stored inferences. */
   readonly verdicts: ReadonlyArray<{ readonly service: string; readonly requestId: string; readonly verdict: Verdict | undefined }>;
   /** Orphan outcomes that now have their inference. */

@@ -149,7 +149,7 @@ export function inferenceParams(n: NewInference, out: unknown[], o: number): voi
   out[o + 8] = n.inputClass ?? null;
   out[o + 9] = n.eligible ? 1 : 0;
   out[o + 10] = n.contentHash;
-  out[o + 11] = JSON.stringify(e);
+  out[o + 11] = n.body ?? JSON.stringify(e);
   out[o + 12] = v === undefined ? null : v.good ? 1 : 0;
   out[o + 13] = v === undefined ? null : v.weight;
   out[o + 14] = v === undefined ? null : v.source;
@@ -185,10 +185,10 @@ export interface OutcomeDbRow {
   body: string;
 }
 
-export function outcomeParams(e: OutcomeEvent, contentHash: string, joined: boolean): unknown[] {
+export function outcomeParams(e: OutcomeEvent, contentHash: string, joined: boolean, body?: string): unknown[] {
   return [
     e.service, e.key, refHash(e.service, e.key), e.requestId, refHash(e.service, e.requestId), e.ts, e.source,
-    contentHash, JSON.stringify(e), joined ? 1 : 0,
+    contentHash, body ?? JSON.stringify(e), joined ? 1 : 0,
   ];
 }
 

@@ -281,7 +281,7 @@ export class SqliteStore implements Store {
       inferenceParams(inf[i]!, one, 0);
       st.insertInference.run(one);
     }
-    for (const o of w.outcomes) st.insertOutcome.run(outcomeParams(o.event, o.contentHash, o.joined));
+    for (const o of w.outcomes) st.insertOutcome.run(outcomeParams(o.event, o.contentHash, o.joined, o.body));
     for (const v of w.verdicts) {
       st.updateVerdict.run(...verdictParams(v.verdict), refHash(v.service, v.requestId), v.service, v.requestId);
     }
