@@ -39,6 +39,11 @@ function estimated(s: QualitySummary): string {
   return `${pct(e.accuracy, 1)}${e.trust.trusted ? '' : ' (untrusted)'}`;
 }
 
+/** p-values: four decimals, or scientific notation below 0.001 (so 3e-7 does not print as 0.0000). */
+function pValue(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(4);
+}
+
 function groupLabel(g: QualityGroup): string {
   if (g.model !== undefined) return g.model === '' ? '(none)' : g.model;
   if (g.day !== undefined) return g.day;
@@ -67,7 +72,7 @@ export function renderQuality(d: QualityDocument): string {
     const head = d.by === 'day' ? 'day' : d.by === 'version' ? 'model' : 'cohort';
     const t = table([head, 'judged', 'realized q̂ [95%]', 'estimated', 'p (BH)', 'flags']);
     for (const g of d.groups) {
-      t.push([groupLabel(g), int(g.judged), qHat(g), estimated(g), g.test ? `${num(g.test.pvalue, 4)} (${num(g.test.adjustedP, 4)})` : '', g.flags.join(', ')]);
+      t.push([groupLabel(g), int(g.judged), qHat(g), estimated(g), g.test ? `${pValue(g.test.pvalue)} (${pValue(g.test.adjustedP)})` : '', g.flags.join(', ')]);
     }
     out.push(t.toString());
   }
