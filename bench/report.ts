@@ -196,7 +196,7 @@ async function buildRollups(store: Store, start: number, end: number, perDay: nu
       events += d[d.length - 1]!.cell.total;
       rollups.push(...d);
     }
-    await store.commitIngest({ inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], rollups });
+    await store.commitIngest({ inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], verdictTime: [], rollups });
     deltas += rollups.length;
     commits++;
     await yieldToLoop();

@@ -118,7 +118,7 @@ try {
     t = performance.now();
     await store.lookupForIngest({ inferences: b.inferences.map((x) => ({ service: x.event.service, id: x.event.id })), requests: [], outcomeKeys: [] });
     const t1 = performance.now();
-    await store.commitIngest({ inferences: b.inferences, outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], rollups: b.rollups });
+    await store.commitIngest({ inferences: b.inferences, outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], verdictTime: [], rollups: b.rollups });
     const t2 = performance.now();
     const cpu = process.cpuUsage(cpu0);
     cpuUs += cpu.user + cpu.system;

@@ -97,6 +97,24 @@ export function judgeRequest(spec: ServiceSpec, e: InferenceEvent, stored: reado
   return { before, after: points.at(-1)?.judgement ?? NO_JUDGEMENT, points };
 }
 
+/**
+ * Quality verdicts that arrived with this batch: the timeline points decided by an arriving outcome.
+ * They count on the verdict-time axis at the outcome's `ts` (DESIGN §2.4). A verdict counted by an
+ * earlier batch stays counted there even if a later outcome re-orders history: the axis records
+ * arrivals, which is what burn-rate alerting on fresh labels needs.
+ */
+export function arrivals(timeline: JudgementTimeline, arriving: readonly OutcomeEvent[]): JudgedVerdict[] {
+  const keys = new Set(arriving.map((o) => o.key));
+  const out: JudgedVerdict[] = [];
+  let prevKey: string | undefined;
+  for (const p of timeline.points) {
+    const v = p.judgement.quality;
+    if (v !== undefined && v.outcome.key !== prevKey && keys.has(v.outcome.key)) out.push(v);
+    prevKey = v?.outcome.key;
+  }
+  return out;
+}
+
 export function stepsOf(spec: ServiceSpec, e: InferenceEvent, timeline: JudgementTimeline, cohort: Readonly<Record<string, string>>): VerdictStep[] {
   const steps: VerdictStep[] = [];
   let prev = contribution(spec, e, NO_JUDGEMENT);

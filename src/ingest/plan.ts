@@ -8,12 +8,14 @@ import type { InferenceEvent, MlEvent, OutcomeEvent } from '../core/event.ts';
 import { predictionSums } from '../core/quality-metrics/contributions.ts';
 import { classify } from '../core/input-class.ts';
 import { addLatency } from '../core/latency-sketch.ts';
-import { addSums, classAcc, createCell, type QualityAcc, type RollupCell } from '../core/rollup.ts';
+import { addQuality, addSums, classAcc, createCell, verdictQuality, type QualityAcc, type RollupCell } from '../core/rollup.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import {
-  refKey, type IngestSnapshot, type IngestWrite, type NewInference, type RollupDelta, type StoredOutcome, type Verdict, type VerdictStep,
+  refKey, type IngestSnapshot, type IngestWrite, type NewInference, type RollupDelta, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeDelta,
 } from '../store/port.ts';
-import { addTo, contribution, difference, isNothing, judgeRequest, NO_JUDGEMENT, stepsOf, storedForm, type JudgementTimeline } from './judgement.ts';
+import {
+  addTo, arrivals, contribution, difference, isNothing, judgeRequest, NO_JUDGEMENT, stepsOf, storedForm, type JudgementTimeline,
+} from './judgement.ts';
 import type { ItemProblem } from './validate-event.ts';
 
 export interface PlannedItem {
@@ -67,6 +69,23 @@ export function cohortOf(spec: ServiceSpec, e: InferenceEvent, resolve: CohortRe
     if (v !== undefined) out[attr] = resolve(e.service, attr, v, spec.cohortCap);
   }
   return out;
+}
+
+/** Verdict-time deltas of one batch, summed per (service, minute, model). */
+class VerdictTimeBuilder {
+  private readonly deltas = new Map<string, VerdictTimeDelta>();
+
+  add(service: string, ts: number, model: string, q: QualityAcc): void {
+    const minute = Math.floor(ts / MINUTE) * MINUTE;
+    const k = `${service}\u0000${minute}\u0000${model}`;
+    const d = this.deltas.get(k);
+    if (d === undefined) this.deltas.set(k, { service, minute, model, quality: { ...q } });
+    else addQuality(d.quality, q);
+  }
+
+  list(): VerdictTimeDelta[] {
+    return [...this.deltas.values()];
+  }
 }
 
 class RollupBuilder {
@@ -172,6 +191,7 @@ export function planIngest(
   }
 
   const rollups = new RollupBuilder(resolveCohort);
+  const verdictTime = new VerdictTimeBuilder();
   const write = {
     inferences: [] as NewInference[],
     outcomes: [] as Array<{ event: OutcomeEvent; contentHash: string; joined: boolean; body: string }>,
@@ -179,6 +199,7 @@ export function planIngest(
     joinedOutcomes: [] as Array<{ service: string; key: string }>,
     verdictSteps: [] as Array<{ service: string; requestId: string; steps: VerdictStep[] }>,
     rollups: [] as RollupDelta[],
+    verdictTime: [] as VerdictTimeDelta[],
   };
 
   for (const r of touched) {
@@ -195,10 +216,14 @@ export function planIngest(
 
     let judged: JudgementTimeline | undefined;
     if (e.status === 'ok' && n.eligible && oldOutcomes.length + newOutcomes.length > 0) {
-      // For a request stored before, `before` is what its stored outcomes made of it.
-      judged = judgeRequest(spec, e, isNew === undefined ? oldOutcomes.map((o) => o.event) : [], [
-        ...(isNew === undefined ? [] : oldOutcomes.map((o) => o.event)), ...newOutcomes.map((o) => o.event)]);
+      // A request stored before is judged from its stored outcomes (`before`) plus the arriving ones; for
+      // a request first seen now, its orphan outcomes arrive together with it.
+      const held = oldOutcomes.map((o) => o.event);
+      const stored = isNew === undefined ? held : [];
+      const arriving = [...(isNew === undefined ? [] : held), ...newOutcomes.map((o) => o.event)];
+      judged = judgeRequest(spec, e, stored, arriving);
       write.verdictSteps.push({ service: e.service, requestId: e.id, steps: stepsOf(spec, e, judged, cohortOf(spec, e, resolveCohort)) });
+      for (const v of arrivals(judged, arriving)) verdictTime.add(e.service, v.ts, e.model, verdictQuality(v.good, v.weight));
     }
     const after = judged?.after ?? NO_JUDGEMENT;
 
@@ -215,5 +240,6 @@ export function planIngest(
     }
   }
   write.rollups = rollups.deltas().filter((d) => d.cell.total !== 0 || !isZero(d.cell.quality) || Object.keys(d.cell.sums).length > 0);
+  write.verdictTime = verdictTime.list();
   return { write, batches };
 }

@@ -26,6 +26,24 @@ export interface RollupDelta extends CohortRef {
   readonly cell: RollupCell;
 }
 
+/**
+ * Verdicts by the time they arrived (the outcome's `ts`), per service × model × minute: the verdict-time
+ * axis quality burn-rate alerts read, so label delay does not blind short windows (DESIGN §2.4).
+ * Folded into minute, hour and day buckets like rollups; quality counts only.
+ */
+export interface VerdictTimeDelta {
+  readonly service: string;
+  readonly minute: number;
+  readonly model: string;
+  readonly quality: QualityAcc;
+}
+
+export interface VerdictTimeRow {
+  readonly bucket: number;
+  readonly model: string;
+  readonly quality: QualityAcc;
+}
+
 export interface RollupRow extends CohortRef {
   readonly bucket: number;
   readonly model: string;
@@ -118,6 +136,7 @@ export interface IngestWrite {
   /** Each entry replaces every stored step of that request. */
   readonly verdictSteps: ReadonlyArray<{ readonly service: string; readonly requestId: string; readonly steps: readonly VerdictStep[] }>;
   readonly rollups: readonly RollupDelta[];
+  readonly verdictTime: readonly VerdictTimeDelta[];
 }
 
 export type Role = 'ingest' | 'read' | 'admin' | 'labeler';
@@ -141,6 +160,8 @@ export interface Store {
   commitIngest(w: IngestWrite): Promise<void>;
 
   readRollups(q: RollupQuery): Promise<RollupRow[]>;
+  /** Verdict-time rows with `from <= bucket < to` of one resolution. */
+  readVerdictTime(service: string, resolution: Resolution, from: number, to: number): Promise<VerdictTimeRow[]>;
   /** Steps with `stepTs > after` of requests with `requestFrom <= requestTs < requestTo`. */
   readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]>;
   /** Outcomes still waiting for their inference, with ts < `before`. */

@@ -82,3 +82,20 @@ test('a full queue refuses new batches with MLSLO_ERR_OVERLOADED instead of grow
   assert.equal((await first).accepted, 1);
   assert.deepEqual((await Promise.all(queued)).map((r) => r.accepted), [1, 1]);
 });
+
+test('verdicts count on the verdict-time axis when they arrive, not when the request was served', async () => {
+  const store = createMemoryStore();
+  const w = ingestor(store);
+  const label = (id: string, source: string, label: string, ts: string) => ({ kind: 'outcome', requestId: id, service: 'svc', ts, source, label });
+  const withPrediction = (id: string) => ({ ...inf(id), prediction: { label: 'a' } });
+  // Requests served at 09:59; ground truth learned at 09:59:30 (r1) and — an orphan first — 09:59:40 (r2).
+  await w.ingest([label('r2', 'ground_truth', 'b', '2026-11-28T09:59:40Z')], { service: undefined });
+  await w.ingest([withPrediction('r1'), withPrediction('r2'), label('r1', 'ground_truth', 'a', '2026-11-28T09:59:30Z')], { service: undefined });
+  // A human relabels r1 at 10:00:00 (wrong now): a second arrival, at 10:00.
+  await w.ingest([label('r1', 'human', 'b', '2026-11-28T10:00:00Z')], { service: undefined });
+  const rows = await store.readVerdictTime('svc', 'm', 0, NOW + 60_000);
+  assert.deepEqual(rows.map((r) => [new Date(r.bucket).toISOString(), r.quality.judged, r.quality.good]), [
+    ['2026-11-28T09:59:00.000Z', 2, 1], // r1 good (ground truth), r2 bad (its orphan label, joined at 09:59)
+    ['2026-11-28T10:00:00.000Z', 1, 0], // r1's human relabel
+  ]);
+});

@@ -63,7 +63,7 @@ function newInference(e: InferenceEvent, over: Partial<NewInference> = {}): NewI
 }
 
 export function write(w: Partial<IngestWrite>): IngestWrite {
-  return { inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], rollups: [], ...w };
+  return { inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], rollups: [], verdictTime: [], ...w };
 }
 
 /** A cell as ingest would build it for the given events. */
@@ -309,6 +309,29 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       assert.deepEqual(all.map((r) => [r.model, r.attr, r.value, r.cell.total]).sort(), [
         ['v7', '', '', 2], ['v7', 'language', 'en', 1], ['v7', 'language', 'pt', 1], ['v8', '', '', 1],
       ]);
+    }));
+
+    it('adds verdict-time deltas into minute, hour and day buckets', () => withStore(async (s) => {
+      const good = verdictQuality(true, 2);
+      const bad = verdictQuality(false, 1);
+      await s.commitIngest(write({ verdictTime: [
+        { service: SVC, minute: T1059, model: 'v7', quality: good },
+        { service: SVC, minute: T1030, model: 'v7', quality: bad },
+        { service: OTHER, minute: T1059, model: 'v7', quality: good },
+      ] }));
+      await s.commitIngest(write({ verdictTime: [{ service: SVC, minute: T1059, model: 'v7', quality: bad }] }));
+      const m = await s.readVerdictTime(SVC, 'm', T1000, T1000 + HOUR);
+      // 10:30: one bad (w 1); 10:59: one good (w 2) + one bad (w 1).
+      assert.deepEqual(m, [
+        { bucket: T1030, model: 'v7', quality: { judged: 1, good: 0, sumW: 1, sumW2: 1, sumWGood: 0 } },
+        { bucket: T1059, model: 'v7', quality: { judged: 2, good: 1, sumW: 3, sumW2: 5, sumWGood: 2 } },
+      ]);
+      for (const [res, bucket] of [['h', T1000], ['d', DAY]] as const) {
+        assert.deepEqual(await s.readVerdictTime(SVC, res, DAY, DAY + 24 * HOUR), [
+          { bucket, model: 'v7', quality: { judged: 3, good: 1, sumW: 4, sumW2: 6, sumWGood: 2 } },
+        ]);
+      }
+      assert.deepEqual(await s.readVerdictTime(SVC, 'm', T1059 + MIN, T1059 + HOUR), []);
     }));
 
     it('round-trips API keys with their service scope', () => withStore(async (s) => {

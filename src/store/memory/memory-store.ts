@@ -4,12 +4,12 @@
  * stored state.
  */
 import type { InferenceEvent, OutcomeEvent } from '../../core/event.ts';
-import { mergeCell, type RollupCell } from '../../core/rollup.ts';
-import { cloneCell, foldDeltas, rowKey } from '../fold-deltas.ts';
+import { addQuality, createQualityAcc, mergeCell, type QualityAcc, type RollupCell } from '../../core/rollup.ts';
+import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
   type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
-  type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep,
+  type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 
 interface InferenceRec {
@@ -59,6 +59,7 @@ class MemoryStore implements Store {
   readonly #steps = new Map<string, StepRec[]>();
   readonly #rollups = new Map<string, RollupRec>();
   readonly #keys = new Map<string, ApiKeyRecord>();
+  readonly #verdictTime = new Map<string, { resolution: Resolution; service: string; bucket: number; model: string; quality: QualityAcc }>();
   #seq = 0;
 
   close(): Promise<void> {
@@ -130,7 +131,25 @@ class MemoryStore implements Store {
       if (stored === undefined) this.#rollups.set(k, row);
       else mergeCell(stored.cell, row.cell);
     }
+    for (const d of w.verdictTime) {
+      for (const resolution of RESOLUTIONS) {
+        const bucket = bucketStart(d.minute, resolution);
+        const k = `${resolution}\u0000${d.service}\u0000${bucket}\u0000${d.model}`;
+        let rec = this.#verdictTime.get(k);
+        if (rec === undefined) this.#verdictTime.set(k, (rec = { resolution, service: d.service, bucket, model: d.model, quality: createQualityAcc() }));
+        addQuality(rec.quality, d.quality);
+      }
+    }
     return Promise.resolve();
+  }
+
+  readVerdictTime(service: string, resolution: Resolution, from: number, to: number): Promise<VerdictTimeRow[]> {
+    const out: VerdictTimeRow[] = [];
+    for (const r of this.#verdictTime.values()) {
+      if (r.resolution === resolution && r.service === service && r.bucket >= from && r.bucket < to) out.push({ bucket: r.bucket, model: r.model, quality: { ...r.quality } });
+    }
+    out.sort((a, b) => cmp(a.bucket, b.bucket) || cmp(a.model, b.model));
+    return Promise.resolve(out);
   }
 
   readRollups(q: RollupQuery): Promise<RollupRow[]> {

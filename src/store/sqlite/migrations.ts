@@ -113,6 +113,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE verdict_step ADD COLUMN d_sums TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'verdict-time quality rollups',
+    sql: `
+      -- Verdicts by arrival time (port.ts VerdictTimeDelta), folded into minutes, hours and days.
+      CREATE TABLE verdict_time_m (service TEXT NOT NULL, bucket INTEGER NOT NULL, model TEXT NOT NULL,
+        judged REAL NOT NULL, good REAL NOT NULL, w REAL NOT NULL, w2 REAL NOT NULL, wgood REAL NOT NULL,
+        PRIMARY KEY (service, bucket, model)) WITHOUT ROWID;
+      CREATE TABLE verdict_time_h (service TEXT NOT NULL, bucket INTEGER NOT NULL, model TEXT NOT NULL,
+        judged REAL NOT NULL, good REAL NOT NULL, w REAL NOT NULL, w2 REAL NOT NULL, wgood REAL NOT NULL,
+        PRIMARY KEY (service, bucket, model)) WITHOUT ROWID;
+      CREATE TABLE verdict_time_d (service TEXT NOT NULL, bucket INTEGER NOT NULL, model TEXT NOT NULL,
+        judged REAL NOT NULL, good REAL NOT NULL, w REAL NOT NULL, w2 REAL NOT NULL, wgood REAL NOT NULL,
+        PRIMARY KEY (service, bucket, model)) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -14,11 +14,11 @@
 import Database from 'better-sqlite3';
 import { MlsloError } from '../../core/errors.ts';
 import { mergeCell, type RollupCell } from '../../core/rollup.ts';
-import { foldDeltas, rowKey } from '../fold-deltas.ts';
+import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
   type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
-  type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep,
+  type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 import {
   INFERENCE_COLUMNS, apiKeyFromDb, cellToColumns, columnsToCell, inferenceFromDb, inferenceParams, outcomeFromDb, outcomeParams,
@@ -63,6 +63,11 @@ const ROLLUP_KEY_WHERE = 'service = ? AND bucket = ? AND model = ? AND attr = ? 
 
 type Stmt = Database.Statement<unknown[], unknown>;
 
+interface VerdictTimeStatements {
+  readonly add: Stmt;
+  readonly read: Stmt;
+}
+
 interface RollupStatements {
   readonly select: Stmt;
   readonly upsert: Stmt;
@@ -86,10 +91,19 @@ interface Statements {
   readonly listKeys: Stmt;
   readonly dataVersion: Stmt;
   readonly rollups: Readonly<Record<Resolution, RollupStatements>>;
+  readonly verdictTime: Readonly<Record<Resolution, VerdictTimeStatements>>;
 }
 
 /** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
 function prepareStatements(db: Database.Database): Statements {
+  // Verdict-time rows hold plain sums, so a delta is added in SQL: no read-merge-write.
+  const verdictTime = (r: Resolution): VerdictTimeStatements => ({
+    add: db.prepare(`INSERT INTO verdict_time_${r} (service, bucket, model, judged, good, w, w2, wgood) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (service, bucket, model) DO UPDATE SET judged = judged + excluded.judged, good = good + excluded.good,
+      w = w + excluded.w, w2 = w2 + excluded.w2, wgood = wgood + excluded.wgood`),
+    read: db.prepare(`SELECT bucket, model, judged, good, w, w2, wgood FROM verdict_time_${r}
+      WHERE service = ? AND bucket >= ? AND bucket < ? ORDER BY bucket, model`),
+  });
   const rollup = (r: Resolution): RollupStatements => {
     const t = ROLLUP_TABLE[r];
     return {
@@ -125,6 +139,7 @@ function prepareStatements(db: Database.Database): Statements {
     listKeys: db.prepare('SELECT hash, id, role, service, created_at FROM api_key ORDER BY created_at, id'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     rollups: { m: rollup('m'), h: rollup('h'), d: rollup('d') },
+    verdictTime: { m: verdictTime('m'), h: verdictTime('h'), d: verdictTime('d') },
   };
 }
 
@@ -308,6 +323,10 @@ export class SqliteStore implements Store {
         c.total, c.excluded, c.ok, c.errors, c.classes, c.q_judged, c.q_good, c.q_w, c.q_w2, c.q_wgood, c.sums);
       this.#cache.set(key, cell);
     }
+    for (const d of w.verdictTime) {
+      const q = d.quality;
+      for (const r of RESOLUTIONS) st.verdictTime[r].add.run(d.service, bucketStart(d.minute, r), d.model, q.judged, q.good, q.sumW, q.sumW2, q.sumWGood);
+    }
   }
 
   // ---- reads ---------------------------------------------------------------------------------------
@@ -319,6 +338,12 @@ export class SqliteStore implements Store {
       const sketches = q.sketches ?? true;
       return (stmt.all(q.service, q.from, q.to) as RollupDbRow[]).map((r) => rollupRowFromDb(r, sketches));
     });
+  }
+
+  readVerdictTime(service: string, resolution: Resolution, from: number, to: number): Promise<VerdictTimeRow[]> {
+    return this.#guard('reading verdict-time rows', () =>
+      (this.#st.verdictTime[resolution].read.all(service, from, to) as Array<{ bucket: number; model: string; judged: number; good: number; w: number; w2: number; wgood: number }>)
+        .map((r) => ({ bucket: r.bucket, model: r.model, quality: { judged: r.judged, good: r.good, sumW: r.w, sumW2: r.w2, sumWGood: r.wgood } })));
   }
 
   readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]> {
