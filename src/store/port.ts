@@ -139,6 +139,29 @@ export interface IngestWrite {
   readonly verdictTime: readonly VerdictTimeDelta[];
 }
 
+/**
+ * The evaluator's memory of one alert (src/engine/evaluator.ts): its state machine position and its
+ * latest evaluation, as JSON documents the engine owns (core/alerting), so the port does not change as
+ * the alert model grows.
+ */
+export interface AlertRecord {
+  /** Stable identity, e.g. `fraud-scorer/burn/errors/page`. */
+  readonly id: string;
+  readonly service: string;
+  readonly state: string;
+  readonly body: string;
+  readonly updatedAt: number;
+}
+
+/** One transition of one alert (fired or resolved): the history, and later the notification outbox's source. */
+export interface AlertTransitionRecord {
+  readonly alertId: string;
+  readonly service: string;
+  readonly at: number;
+  readonly transition: 'fired' | 'resolved';
+  readonly body: string;
+}
+
 export type Role = 'ingest' | 'read' | 'admin' | 'labeler';
 
 export interface ApiKeyRecord {
@@ -168,6 +191,12 @@ export interface Store {
   countOrphans(service: string, before: number): Promise<number>;
   /** Every cohort (attr, value) with rollups for the service, any time: the cardinality cap's memory. */
   listCohortValues(service: string): Promise<CohortRef[]>;
+
+  loadAlerts(): Promise<AlertRecord[]>;
+  /** Upserts `alerts` and appends `transitions`, atomically. */
+  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[]): Promise<void>;
+  /** Transitions, newest first; `service` filters. */
+  alertHistory(q: { readonly service?: string; readonly limit: number }): Promise<AlertTransitionRecord[]>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;

@@ -334,6 +334,18 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       assert.deepEqual(await s.readVerdictTime(SVC, 'm', T1059 + MIN, T1059 + HOUR), []);
     }));
 
+    it('keeps alert states (upserted by id) and their transitions, newest first', () => withStore(async (s) => {
+      const a1 = { id: `${SVC}/burn/errors/page`, service: SVC, state: '{"kind":"firing"}', body: '{}', updatedAt: 10 };
+      const a2 = { id: `${OTHER}/coverage`, service: OTHER, state: '{"kind":"pending"}', body: '{}', updatedAt: 10 };
+      await s.saveAlerts([a1, a2], [{ alertId: a1.id, service: SVC, at: 10, transition: 'fired', body: '{"n":1}' }]);
+      const a1b = { ...a1, state: '{"kind":"resolved"}', updatedAt: 20 };
+      await s.saveAlerts([a1b], [{ alertId: a1.id, service: SVC, at: 20, transition: 'resolved', body: '{"n":2}' }]);
+      assert.deepEqual(await s.loadAlerts(), [a2, a1b].sort((x, y) => (x.id < y.id ? -1 : 1)));
+      assert.deepEqual((await s.alertHistory({ service: SVC, limit: 10 })).map((t) => [t.transition, t.at, t.body]), [['resolved', 20, '{"n":2}'], ['fired', 10, '{"n":1}']]);
+      assert.equal((await s.alertHistory({ limit: 1 })).length, 1);
+      assert.deepEqual(await s.alertHistory({ service: OTHER, limit: 10 }), []);
+    }));
+
     it('round-trips API keys with their service scope', () => withStore(async (s) => {
       const admin: ApiKeyRecord = { id: 'k_admin', hash: 'a'.repeat(64), role: 'admin', service: undefined, createdAt: 1000 };
       const ingest: ApiKeyRecord = { id: 'k_ing', hash: 'b'.repeat(64), role: 'ingest', service: SVC, createdAt: 2000 };

@@ -8,7 +8,7 @@ import { addQuality, createQualityAcc, mergeCell, type QualityAcc, type RollupCe
 import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
-  type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 
@@ -59,6 +59,8 @@ class MemoryStore implements Store {
   readonly #steps = new Map<string, StepRec[]>();
   readonly #rollups = new Map<string, RollupRec>();
   readonly #keys = new Map<string, ApiKeyRecord>();
+  readonly #alerts = new Map<string, AlertRecord>();
+  readonly #transitions: AlertTransitionRecord[] = [];
   readonly #verdictTime = new Map<string, { resolution: Resolution; service: string; bucket: number; model: string; quality: QualityAcc }>();
   #seq = 0;
 
@@ -189,6 +191,22 @@ class MemoryStore implements Store {
       for (const o of list) if (o.service === service && !o.joined && o.ts < before) n++;
     }
     return Promise.resolve(n);
+  }
+
+  loadAlerts(): Promise<AlertRecord[]> {
+    return Promise.resolve([...this.#alerts.values()].sort((a, b) => cmp(a.id, b.id)).map((a) => ({ ...a })));
+  }
+
+  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[]): Promise<void> {
+    for (const a of alerts) this.#alerts.set(a.id, { ...a });
+    for (const t of transitions) this.#transitions.push({ ...t });
+    return Promise.resolve();
+  }
+
+  alertHistory(q: { readonly service?: string; readonly limit: number }): Promise<AlertTransitionRecord[]> {
+    const all = this.#transitions.map((t, i) => ({ t, i })).filter(({ t }) => q.service === undefined || t.service === q.service);
+    all.sort((a, b) => b.t.at - a.t.at || b.i - a.i);
+    return Promise.resolve(all.slice(0, q.limit).map(({ t }) => ({ ...t })));
   }
 
   createKey(k: ApiKeyRecord): Promise<void> {

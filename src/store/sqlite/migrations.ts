@@ -129,6 +129,16 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (service, bucket, model)) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'alert states and transitions',
+    sql: `
+      CREATE TABLE alert (id TEXT PRIMARY KEY, service TEXT NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE alert_transition (alert_id TEXT NOT NULL, service TEXT NOT NULL, at INTEGER NOT NULL,
+        transition TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX alert_transition_by_service ON alert_transition (service, at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

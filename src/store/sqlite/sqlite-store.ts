@@ -17,7 +17,7 @@ import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
-  type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 import {
@@ -92,6 +92,11 @@ interface Statements {
   readonly dataVersion: Stmt;
   readonly rollups: Readonly<Record<Resolution, RollupStatements>>;
   readonly verdictTime: Readonly<Record<Resolution, VerdictTimeStatements>>;
+  readonly loadAlerts: Stmt;
+  readonly upsertAlert: Stmt;
+  readonly insertTransition: Stmt;
+  readonly history: Stmt;
+  readonly historyOf: Stmt;
 }
 
 /** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
@@ -140,6 +145,13 @@ function prepareStatements(db: Database.Database): Statements {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     rollups: { m: rollup('m'), h: rollup('h'), d: rollup('d') },
     verdictTime: { m: verdictTime('m'), h: verdictTime('h'), d: verdictTime('d') },
+    loadAlerts: db.prepare('SELECT id, service, state, body, updated_at AS updatedAt FROM alert ORDER BY id'),
+    upsertAlert: db.prepare('INSERT OR REPLACE INTO alert (id, service, state, body, updated_at) VALUES (?, ?, ?, ?, ?)'),
+    insertTransition: db.prepare('INSERT INTO alert_transition (alert_id, service, at, transition, body) VALUES (?, ?, ?, ?, ?)'),
+    history: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
+      ORDER BY at DESC, rowid DESC LIMIT ?`),
+    historyOf: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
+      WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?`),
   };
 }
 
@@ -357,6 +369,26 @@ export class SqliteStore implements Store {
 
   countOrphans(service: string, before: number): Promise<number> {
     return this.#guard('counting orphan outcomes', () => this.#st.countOrphans.get(service, before) as number);
+  }
+
+  // ---- alerts --------------------------------------------------------------------------------------
+
+  loadAlerts(): Promise<AlertRecord[]> {
+    return this.#guard('loading alerts', () => this.#st.loadAlerts.all() as AlertRecord[]);
+  }
+
+  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[]): Promise<void> {
+    return this.#guard('saving alerts', () => {
+      this.#db.transaction(() => {
+        for (const a of alerts) this.#st.upsertAlert.run(a.id, a.service, a.state, a.body, a.updatedAt);
+        for (const t of transitions) this.#st.insertTransition.run(t.alertId, t.service, t.at, t.transition, t.body);
+      }).immediate();
+    });
+  }
+
+  alertHistory(q: { readonly service?: string; readonly limit: number }): Promise<AlertTransitionRecord[]> {
+    return this.#guard('reading alert history', () => (q.service === undefined
+      ? this.#st.history.all(q.limit) : this.#st.historyOf.all(q.service, q.limit)) as AlertTransitionRecord[]);
   }
 
   // ---- keys ----------------------------------------------------------------------------------------
