@@ -19,6 +19,8 @@ export interface ServeConfig {
   readonly maxBodyBytes: number;
   readonly maxItems: number;
   readonly maxQueue: number;
+  /** How often alerts are evaluated (DESIGN §2.9 default 30s). */
+  readonly evalInterval: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -32,6 +34,7 @@ export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
   maxBodyBytes: 10 * 1024 * 1024,
   maxItems: 10_000,
   maxQueue: 64,
+  evalInterval: '30s',
   logLevel: 'warn',
 });
 
@@ -48,6 +51,7 @@ const schema = {
     maxBodyBytes: { type: 'integer', minimum: 1024 },
     maxItems: { type: 'integer', minimum: 1 },
     maxQueue: { type: 'integer', minimum: 1 },
+    evalInterval: { type: 'string' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] },
   },
 } as const;
@@ -65,6 +69,9 @@ export function resolveConfig(file: Partial<ServeConfig>, flags: Partial<ServeCo
   }
   if (parseDuration(merged.maxEventAge) === undefined) {
     throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: maxEventAge must be a duration such as 7d`);
+  }
+  if ((parseDuration(merged.evalInterval) ?? 0) < 1000) {
+    throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: evalInterval must be a duration of at least 1s, such as 30s`);
   }
   return Object.freeze({ ...merged, specs: Object.freeze([...merged.specs]) });
 }

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isMlsloError } from '../core/errors.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { keysCreateCommand } from './commands/keys.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
@@ -70,6 +71,14 @@ export function buildProgram(): Command {
     .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
     .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
     .action(qualityCommand);
+
+  program.command('alerts')
+    .description('list the alerts pending or firing, as the server last evaluated them (every 30 s by default)')
+    .option('--service <name>', 'only this service')
+    .option('--json', 'print the alerts as JSON, with their evidence')
+    .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
+    .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
+    .action(alertsCommand);
 
   return program;
 }

@@ -18,6 +18,8 @@ export interface CohortCell {
 
 export interface WindowCells {
   readonly whole: RollupCell;
+  /** Start of the latest bucket with traffic, per model version. */
+  readonly lastSeen: ReadonlyMap<string, number>;
   readonly cohorts: ReadonlyMap<string, CohortCell>;
   readonly versions: ReadonlyMap<string, RollupCell>;
   /** Whole-service cell per UTC day start. */
@@ -59,13 +61,15 @@ function undo(cell: RollupCell | undefined, step: VerdictStep): void {
  * Cells of [from, to) (minute-aligned). When `at < now`, the verdict steps learned after `at` are
  * subtracted from every cell their request counts in.
  */
-export async function readWindowCells(store: Store, service: string, from: number, to: number, at: number, now: number): Promise<WindowCells> {
+export async function readWindowCells(store: Store, service: string, from: number, to: number, at: number, now: number, sketches = true): Promise<WindowCells> {
   const whole = createCell();
+  const lastSeen = new Map<string, number>();
   const cohorts = new Map<string, CohortCell>();
   const versions = new Map<string, RollupCell>();
   const days = new Map<number, RollupCell>();
-  for (const r of await readRange(store, service, from, to, true)) {
+  for (const r of await readRange(store, service, from, to, true, sketches)) {
     if (r.attr === '') {
+      if (r.cell.total > 0) lastSeen.set(r.model, Math.max(lastSeen.get(r.model) ?? -Infinity, r.bucket));
       mergeCell(whole, r.cell);
       mergeCell(cellIn(versions, r.model), r.cell);
       mergeCell(cellIn(days, Math.floor(r.bucket / DAY) * DAY), r.cell);
@@ -84,5 +88,5 @@ export async function readWindowCells(store: Store, service: string, from: numbe
       for (const [attr, value] of Object.entries(step.cohort)) undo(cohorts.get(`${attr}\u0000${value}`)?.cell, step);
     }
   }
-  return { whole, cohorts, versions, days };
+  return { whole, lastSeen, cohorts, versions, days };
 }

@@ -1,4 +1,5 @@
 /** What the HTTP layer needs from the rest of the process; built once by `mlslo serve`. */
+import type { Alert } from '../core/alerting/alert.ts';
 import type { QualityBreakdown, QualityDocument } from '../core/quality-report.ts';
 import type { ServiceReport } from '../core/slo-report.ts';
 import type { ServiceSpec } from '../core/spec.ts';
@@ -17,5 +18,7 @@ export interface ServerContext {
   /** The report of `spec` over `windowMs` (default: the spec's window) ending at `at`. */
   readonly report: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number) => Promise<ServiceReport>;
   /** The quality document of `spec` (DESIGN §2.3–§2.5), optionally broken down. */
+  /** Pending and firing alerts as last evaluated. */
+  readonly alerts: () => Promise<Alert[]>;
   readonly quality: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number, by: QualityBreakdown | null, attr?: string) => Promise<QualityDocument>;
 }

@@ -11,6 +11,8 @@ import { MlsloError } from '../core/errors.ts';
 import { DAY_MS, type ServiceSpec } from '../core/spec.ts';
 import { formatWindow } from '../core/slo-report.ts';
 import { Ingestor } from '../ingest/ingest.ts';
+import type { Alert } from '../core/alerting/alert.ts';
+import { Evaluator } from '../engine/evaluator.ts';
 import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport } from '../engine/report.ts';
 import { loadBurnPolicies, policyForPeriod } from '../spec/burn-policy-file.ts';
@@ -25,6 +27,8 @@ export const DEMO_SPECS = fileURLToPath(new URL('../../demo/', import.meta.url))
 
 export interface RunningServer {
   readonly url: string;
+  /** Evaluates every service's alerts at `at` now (the loop does so every evalInterval). */
+  evaluate(at: number): Promise<Alert[]>;
   /** Printed once at start-up in demo mode. */
   readonly adminKey: string | undefined;
   close(): Promise<void>;
@@ -63,10 +67,14 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue,
   });
   const auth = new Authenticator(store);
+  const evaluator = new Evaluator({
+    store, specs: () => specMap, policyOf, now, intervalMs: parseDuration(cfg.evalInterval)!, log,
+  });
   const app = buildServer({
     store, auth, ingestor, now,
     specs: () => specMap,
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
+    alerts: () => evaluator.current(),
     report: (spec, windowMs, at, n) => {
       const w = windowMs ?? windowMsOf(spec, at);
       return serviceReport(store, { spec, policy: policyOf(spec), windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n });
@@ -78,6 +86,7 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel } });
 
   await app.listen({ port: cfg.port, host: cfg.host });
+  evaluator.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
@@ -101,9 +110,11 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   return {
     url,
     adminKey,
+    evaluate: (at) => evaluator.evaluate(at),
     async close() {
       demoAbort.abort();
       await demo;
+      await evaluator.stop();
       await app.close();
       await store.close();
     },

@@ -20,6 +20,8 @@ export interface TestServer {
   post(body: string | Buffer, key: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   get(path: string, key?: string): Promise<{ status: number; json: any }>;
   restart(): Promise<void>;
+  /** Evaluates alerts at the test clock's time. */
+  evaluate(): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,9 @@ export async function startTestServer(specYaml: string, clock: number, overrides
     async get(path, key) {
       const res = await fetch(`${t.url}${path}`, { headers: key === undefined ? {} : { authorization: `Bearer ${key}` } });
       return { status: res.status, json: await res.json() };
+    },
+    evaluate() {
+      return server!.evaluate(t.clock);
     },
     async restart() {
       await server?.close();

@@ -91,7 +91,8 @@ export interface BurnEvidence {
   readonly rows: readonly BurnRowEvidence[];
   /** Over the long window of the first firing row (or of the first row). */
   readonly bad: BadByDimension;
-  readonly breakdowns: Breakdowns;
+  /** Over the same long window; only when the condition holds (it costs significance tests). */
+  readonly breakdowns: Breakdowns | undefined;
 }
 
 export interface QualityObjectiveEvidence {
@@ -100,7 +101,8 @@ export interface QualityObjectiveEvidence {
   readonly cohort: CohortRef | undefined;
   readonly window: string;
   readonly windowMs: number;
-  readonly breakdowns: Breakdowns;
+  /** Only when the condition holds. */
+  readonly breakdowns: Breakdowns | undefined;
 }
 
 export interface CoverageEvidence {

@@ -1,0 +1,117 @@
+/**
+ * The evaluation loop (DESIGN §2.9, issue 4): every `intervalMs`, for each service, evaluate the alert
+ * conditions at an explicit time (core/alerting, deterministic for the same data and time), advance
+ * each alert's state machine, and persist states and transitions. Notifications (the outbox) read the
+ * transitions; they are not sent from here.
+ */
+import type { BurnPolicy } from '../core/burn-policy.ts';
+import { advance, INACTIVE, type AlertState } from '../core/alerting/alert-state.ts';
+import type { Alert, AlertCondition } from '../core/alerting/alert.ts';
+import { evaluateAlerts } from '../core/alerting/evaluate.ts';
+import type { ServiceSpec } from '../core/spec.ts';
+import type { AlertRecord, AlertTransitionRecord, Store } from '../store/port.ts';
+import { alertInput } from './alert-input.ts';
+
+/**
+ * How long a condition must hold before its alert fires. Burn alerts fire at once: the short window
+ * already confirms the burn (SRE Workbook). Objective and coverage alerts wait 15 minutes, so one
+ * evaluation on a thin sample cannot open a ticket.
+ */
+export function forDuration(c: AlertCondition): number {
+  return c.kind === 'burn' ? 0 : 15 * 60_000;
+}
+
+export interface EvaluatorOptions {
+  readonly store: Store;
+  readonly specs: () => ReadonlyMap<string, ServiceSpec>;
+  readonly policyOf: (spec: ServiceSpec) => BurnPolicy;
+  readonly now: () => number;
+  readonly intervalMs: number;
+  readonly log: (line: string) => void;
+}
+
+interface Known {
+  readonly state: AlertState;
+  readonly condition: AlertCondition;
+}
+
+export class Evaluator {
+  private known: Map<string, Known> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  /** Evaluations run one at a time: the loop's and explicit ones share the alert states. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: EvaluatorOptions) {}
+
+  start(): void {
+    const tick = (): void => {
+      this.running = this.evaluate(this.opts.now()).catch((e: unknown) => this.opts.log(`alert evaluation failed: ${(e as Error).message}`));
+    };
+    tick();
+    this.timer = setInterval(tick, this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async load(): Promise<Map<string, Known>> {
+    if (this.known === undefined) {
+      this.known = new Map();
+      for (const r of await this.opts.store.loadAlerts()) {
+        this.known.set(r.id, { state: JSON.parse(r.state) as AlertState, condition: JSON.parse(r.body) as AlertCondition });
+      }
+    }
+    return this.known;
+  }
+
+  /** Evaluates every service at `at` and returns the alerts that are pending or firing. */
+  evaluate(at: number): Promise<Alert[]> {
+    const run = this.queue.then(() => this.evaluateNow(at));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async evaluateNow(at: number): Promise<Alert[]> {
+    const known = await this.load();
+    const now = this.opts.now();
+    const records: AlertRecord[] = [];
+    const transitions: AlertTransitionRecord[] = [];
+    for (const spec of this.opts.specs().values()) {
+      const conditions = evaluateAlerts(await alertInput(this.opts.store, spec, this.opts.policyOf(spec), at, now), at);
+      const seen = new Set<string>();
+      const step = (c: AlertCondition): void => {
+        seen.add(c.id);
+        const prev = known.get(c.id)?.state ?? INACTIVE;
+        const next = advance(prev, c.holds, at, forDuration(c));
+        if (next.state === prev && !c.holds) return; // inactive and quiet: nothing to keep
+        known.set(c.id, { state: next.state, condition: c });
+        records.push({ id: c.id, service: c.service, state: JSON.stringify(next.state), body: JSON.stringify(c), updatedAt: at });
+        if (next.transition !== undefined) {
+          transitions.push({ alertId: c.id, service: c.service, at, transition: next.transition, body: JSON.stringify({ ...c, state: next.state }) });
+        }
+      };
+      for (const c of conditions) step(c);
+      // An alert whose condition is no longer produced (e.g. a cohort gone quiet) no longer holds.
+      for (const [id, k] of known) if (k.condition.service === spec.name && !seen.has(id)) step({ ...k.condition, holds: false, at });
+    }
+    if (records.length > 0) await this.opts.store.saveAlerts(records, transitions);
+    return this.active();
+  }
+
+  /** Pending and firing alerts as last evaluated (the API and CLI read these). */
+  async current(): Promise<Alert[]> {
+    await this.load();
+    return this.active();
+  }
+
+  private active(): Alert[] {
+    return [...(this.known ?? new Map<string, Known>()).values()]
+      .filter((k) => k.state.kind === 'pending' || k.state.kind === 'firing')
+      .map((k) => ({ ...k.condition, state: k.state }))
+      .sort((a, b) => (a.severity === b.severity ? a.id.localeCompare(b.id) : a.severity === 'page' ? -1 : 1));
+  }
+}

@@ -1,0 +1,32 @@
+/** Alerts as last evaluated (issue 4): `GET /v1/alerts`, `GET /v1/services/{name}/alerts`, `GET /v1/alerts/history`. */
+import type { FastifyInstance } from 'fastify';
+import { MlsloError } from '../../core/errors.ts';
+import type { ServerContext } from '../context.ts';
+
+export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/v1/alerts', async (req) => {
+    const key = await ctx.auth.require(req, ['read']);
+    const alerts = (await ctx.alerts()).filter((a) => key.service === undefined || a.service === key.service);
+    return { alerts };
+  });
+
+  app.get<{ Params: { name: string } }>('/v1/services/:name/alerts', async (req) => {
+    if (!ctx.specs().has(req.params.name)) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${req.params.name}\``);
+    await ctx.auth.require(req, ['read'], req.params.name);
+    return { alerts: (await ctx.alerts()).filter((a) => a.service === req.params.name) };
+  });
+
+  app.get<{ Querystring: { service?: string; limit?: string } }>('/v1/alerts/history', {
+    schema: {
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { service: { type: 'string', minLength: 1 }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } },
+      },
+    },
+  }, async (req) => {
+    const key = await ctx.auth.require(req, ['read'], req.query.service);
+    const service = req.query.service ?? key.service;
+    const rows = await ctx.store.alertHistory({ ...(service === undefined ? {} : { service }), limit: req.query.limit === undefined ? 100 : Number(req.query.limit) });
+    return { transitions: rows.map((r) => ({ alertId: r.alertId, service: r.service, at: new Date(r.at).toISOString(), transition: r.transition, alert: JSON.parse(r.body) as unknown })) };
+  });
+}
