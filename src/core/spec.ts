@@ -83,6 +83,18 @@ export interface NotifyTarget {
   readonly alertmanager?: string;
 }
 
+/** When mlslo asks the training pipeline to retrain (DESIGN §2.9); any condition suffices. */
+export interface RetrainPolicy {
+  readonly webhook: string;
+  readonly cooldownMs: number;
+  /** Retrain when the quality budget is projected to run out before the window ends. */
+  readonly budgetExhaustion: boolean;
+  /** Retrain when a quality objective has been violated this many evaluations in a row (0: never). */
+  readonly objectiveViolations: number;
+  /** Retrain when dataset drift has lasted this long (takes effect once drift detection exists). */
+  readonly driftForMs: number;
+}
+
 export interface ServiceSpec {
   readonly name: string;
   readonly owner: string;
@@ -106,7 +118,7 @@ export interface ServiceSpec {
     readonly critical: readonly string[];
   };
   readonly notify: { readonly owner?: NotifyTarget; readonly oncall?: NotifyTarget };
-  readonly retrain: { readonly webhook: string; readonly cooldownMs: number } | undefined;
+  readonly retrain: RetrainPolicy | undefined;
 }
 
 export const DAY_MS = 86_400_000;

@@ -6,7 +6,8 @@ import type { At, Reader } from './yaml-reader.ts';
 
 const NOTIFY_KEYS = ['owner', 'oncall'] as const;
 const TARGET_KEYS = ['slack', 'webhook', 'pagerduty', 'alertmanager'] as const;
-const RETRAIN_KEYS = ['webhook', 'cooldown'] as const;
+const RETRAIN_KEYS = ['webhook', 'cooldown', 'when'] as const;
+const RETRAIN_WHEN_KEYS = ['budgetExhaustion', 'objectiveViolations', 'driftFor'] as const;
 
 function readTarget(r: Reader, at: At): NotifyTarget | undefined {
   const view = r.map(at, TARGET_KEYS);
@@ -56,6 +57,16 @@ export function readRetrain(r: Reader, at: At | undefined): { ok: boolean; value
   const webhook = hookAt === undefined ? undefined : r.url(hookAt);
   const cdAt = view?.get('cooldown');
   const cooldownMs = cdAt === undefined ? parseDuration(DEFAULTS.retrainCooldown)! : r.duration(cdAt);
-  if (webhook === undefined || cooldownMs === undefined) return { ok: false, value: undefined };
-  return { ok: true, value: { webhook, cooldownMs } };
+  const whenAt = view?.get('when');
+  const when = whenAt === undefined ? undefined : r.map(whenAt, RETRAIN_WHEN_KEYS);
+  const get = (k: (typeof RETRAIN_WHEN_KEYS)[number]): At | undefined => when?.get(k);
+  const budgetAt = get('budgetExhaustion');
+  const violationsAt = get('objectiveViolations');
+  const driftAt = get('driftFor');
+  const budgetExhaustion = budgetAt === undefined ? DEFAULTS.retrainBudgetExhaustion : r.boolean(budgetAt);
+  const objectiveViolations = violationsAt === undefined ? DEFAULTS.retrainObjectiveViolations : r.integer(violationsAt, 0);
+  const driftForMs = driftAt === undefined ? parseDuration(DEFAULTS.retrainDriftFor)! : r.duration(driftAt);
+  if (webhook === undefined || cooldownMs === undefined || (whenAt !== undefined && when === undefined)
+    || budgetExhaustion === undefined || objectiveViolations === undefined || driftForMs === undefined) return { ok: false, value: undefined };
+  return { ok: true, value: { webhook, cooldownMs, budgetExhaustion, objectiveViolations, driftForMs } };
 }

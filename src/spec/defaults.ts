@@ -40,6 +40,9 @@ export const DEFAULTS = {
   labelGrace: '30d',
   orphanTtl: '7d',
   retrainCooldown: '7d',
+  retrainBudgetExhaustion: true,
+  retrainObjectiveViolations: 3,
+  retrainDriftFor: '6h',
   latencyClassName: 'default',
 } as const;
 

@@ -131,7 +131,7 @@ retrain: {webhook: "http://ci.example/hook"}`));
   assert.equal(s.quality.labelGraceMs, 12 * 3_600_000);
   assert.equal(s.quality.orphanTtlMs, 36 * 3_600_000);
   assert.deepEqual(s.quality.stratifyBy, ['language']);
-  assert.deepEqual(s.retrain, { webhook: 'http://ci.example/hook', cooldownMs: 7 * DAY_MS });
+  assert.deepEqual(s.retrain, { webhook: 'http://ci.example/hook', cooldownMs: 7 * DAY_MS, budgetExhaustion: true, objectiveViolations: 3, driftForMs: 6 * 3_600_000 });
 });
 
 test('tier 0 with cohorts needs a per-cohort objective; with one it loads', () => {
@@ -140,4 +140,20 @@ test('tier 0 with cohorts needs a per-cohort objective; with one it loads', () =
   assert.match(!bad.ok ? bad.problems[0]!.message : '', /^tier 0 services must set a quality objective with `perCohort: true`/);
   ok(spec(0, 'objectives: {quality: 0.9}\ncohorts: [region]\nquality:\n  objectives: [{metric: accuracy, target: 0.9, perCohort: true}]'));
   ok(spec(1, 'objectives: {quality: 0.9}\ncohorts: [region]'));
+});
+
+test('retrain conditions: explicit values, and every problem reported', () => {
+  const s = ok(spec(2, 'retrain: {webhook: "http://ci.example/hook", cooldown: 3d, when: {budgetExhaustion: false, objectiveViolations: 5, driftFor: 1d}}'));
+  assert.deepEqual(s.retrain, { webhook: 'http://ci.example/hook', cooldownMs: 3 * DAY_MS, budgetExhaustion: false, objectiveViolations: 5, driftForMs: DAY_MS });
+  const bad = parseSpec(`apiVersion: mlslo/v1
+kind: Service
+metadata: {name: s, owner: o, oncall: c, tier: 2}
+spec:
+  task: classification
+  retrain: {webhook: "http://ci.example/hook", when: {objectiveViolations: -1, driftFor: soon, sometimes: true}}
+`, 'r.yaml');
+  assert.equal(bad.ok, false);
+  if (!bad.ok) {
+    assert.deepEqual(bad.problems.map((p) => p.pointer).sort(), ['/spec/retrain/when/driftFor', '/spec/retrain/when/objectiveViolations', '/spec/retrain/when/sometimes']);
+  }
 });

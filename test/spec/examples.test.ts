@@ -36,7 +36,9 @@ test('fraud-scorer: tier 0 with per-cohort objectives, as written', () => {
   assert.equal(s.quality.labelGraceMs, 45 * DAY_MS);
   assert.deepEqual(s.quality.precedence, ['ground_truth', 'human', 'judge', 'feedback']);
   assert.deepEqual(s.notify.oncall?.pagerduty, { routingKey: '4f1c2a9e0b7d4e65a3c8f0d1b2e3a4c5' });
-  assert.deepEqual(s.retrain, { webhook: 'https://ci.payments.example/hooks/retrain-fraud-scorer', cooldownMs: 14 * DAY_MS });
+  assert.deepEqual(s.retrain, {
+    webhook: 'https://ci.payments.example/hooks/retrain-fraud-scorer', cooldownMs: 14 * DAY_MS, budgetExhaustion: true, objectiveViolations: 3, driftForMs: 6 * 3_600_000,
+  });
   assert.ok(Object.isFrozen(s) && Object.isFrozen(s.latency.classes[0]));
 });
 
