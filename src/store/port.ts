@@ -162,6 +162,53 @@ export interface AlertTransitionRecord {
   readonly body: string;
 }
 
+/** Notification channels (DESIGN §2.9); one outbox row is one notice to one target of one channel. */
+export type ChannelKind = 'webhook' | 'slack' | 'pagerduty' | 'alertmanager';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/**
+ * One notification to one target, as the outbox stores it (src/engine/notify). `target` is the URL or
+ * PagerDuty routing key: a secret — kept in the store, never logged or served unredacted.
+ */
+export interface NewDelivery {
+  /** Deterministic (hash of dedup key, channel and target): enqueueing the same notice twice is a no-op. */
+  readonly id: string;
+  readonly alertId: string;
+  readonly service: string;
+  readonly channel: ChannelKind;
+  readonly target: string;
+  /** The notice as JSON (engine/notify/notice.ts); the channel encoder turns it into a request at send time. */
+  readonly payload: string;
+  /** Identifies the notice (alert, firing episode, transition); the same for every target of it. */
+  readonly dedupKey: string;
+  readonly createdAt: number;
+  readonly nextAttemptAt: number;
+  /** Enqueue only when no delivery of the same alert to the same channel and target is pending (resends). */
+  readonly skipIfPending?: boolean;
+}
+
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly alertId: string;
+  readonly service: string;
+  readonly channel: ChannelKind;
+  readonly target: string;
+  readonly payload: string;
+  readonly dedupKey: string;
+  readonly createdAt: number;
+  readonly nextAttemptAt: number;
+  readonly attempts: number;
+  readonly status: DeliveryStatus;
+  readonly lastError: string | undefined;
+  readonly deliveredAt: number | undefined;
+}
+
+/** The outcome of one send attempt; each counts one attempt. */
+export type DeliveryResult =
+  | { readonly kind: 'delivered'; readonly at: number }
+  | { readonly kind: 'retry'; readonly at: number; readonly nextAttemptAt: number; readonly error: string }
+  | { readonly kind: 'failed'; readonly at: number; readonly error: string };
+
 export type Role = 'ingest' | 'read' | 'admin' | 'labeler';
 
 export interface ApiKeyRecord {
@@ -193,10 +240,26 @@ export interface Store {
   listCohortValues(service: string): Promise<CohortRef[]>;
 
   loadAlerts(): Promise<AlertRecord[]>;
-  /** Upserts `alerts` and appends `transitions`, atomically. */
-  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[]): Promise<void>;
+  /**
+   * Upserts `alerts`, appends `transitions` and enqueues `deliveries` (the notices the transitions cause),
+   * atomically: a transition is never saved without its deliveries. Deliveries whose id is stored are kept.
+   */
+  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[], deliveries?: readonly NewDelivery[]): Promise<void>;
   /** Transitions, newest first; `service` filters. */
   alertHistory(q: { readonly service?: string; readonly limit: number }): Promise<AlertTransitionRecord[]>;
+
+  /** Enqueues deliveries not caused by a transition (Alertmanager resends); returns how many were added. */
+  enqueueDeliveries(deliveries: readonly NewDelivery[]): Promise<number>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` (`nextAttemptAt <= now`), oldest due first, and
+   * leases them: their `nextAttemptAt` becomes `leaseUntil`, so a crash mid-send retries them then. Per
+   * alert, channel and target only the oldest pending delivery is claimable: notices arrive in order.
+   */
+  claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<DeliveryRecord[]>;
+  /** Records one attempt of a delivery; unknown ids are ignored. */
+  recordDelivery(id: string, result: DeliveryResult): Promise<void>;
+  /** Every delivery of one alert, oldest first (the delivery log). */
+  listDeliveries(alertId: string): Promise<DeliveryRecord[]>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;
