@@ -22,6 +22,16 @@ export interface ServeConfig {
   /** How often alerts are evaluated (DESIGN §2.9 default 30s). */
   readonly evalInterval: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Send notifications to hosts on private, loopback, link-local or unique-local addresses (DESIGN §5). */
+  readonly allowPrivateTargets: boolean;
+  /** How often the notification dispatcher looks for due deliveries. */
+  readonly notifyInterval: string;
+  /** Timeout of one notification request. */
+  readonly notifyTimeout: string;
+  /** How often a firing alert is re-sent to Alertmanager. */
+  readonly alertmanagerResend: string;
+  /** PagerDuty Events API v2 endpoint (tests point it at a local receiver). */
+  readonly pagerdutyUrl: string;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
@@ -36,6 +46,11 @@ export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
   maxQueue: 64,
   evalInterval: '30s',
   logLevel: 'warn',
+  allowPrivateTargets: false,
+  notifyInterval: '1s',
+  notifyTimeout: '10s',
+  alertmanagerResend: '1m',
+  pagerdutyUrl: 'https://events.pagerduty.com/v2/enqueue',
 });
 
 const schema = {
@@ -53,6 +68,11 @@ const schema = {
     maxQueue: { type: 'integer', minimum: 1 },
     evalInterval: { type: 'string' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] },
+    allowPrivateTargets: { type: 'boolean' },
+    notifyInterval: { type: 'string' },
+    notifyTimeout: { type: 'string' },
+    alertmanagerResend: { type: 'string' },
+    pagerdutyUrl: { type: 'string', pattern: '^https?://' },
   },
 } as const;
 
@@ -72,6 +92,11 @@ export function resolveConfig(file: Partial<ServeConfig>, flags: Partial<ServeCo
   }
   if ((parseDuration(merged.evalInterval) ?? 0) < 1000) {
     throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: evalInterval must be a duration of at least 1s, such as 30s`);
+  }
+  for (const [k, min] of [['notifyInterval', 100], ['notifyTimeout', 100], ['alertmanagerResend', 1000]] as const) {
+    if ((parseDuration(merged[k]) ?? 0) < min) {
+      throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: ${k} must be a duration of at least ${min < 1000 ? `${min}ms` : '1s'}, such as ${DEFAULT_CONFIG[k]}`);
+    }
   }
   return Object.freeze({ ...merged, specs: Object.freeze([...merged.specs]) });
 }

@@ -9,6 +9,7 @@ import { keysCreateCommand } from './commands/keys.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
+import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
 
 function int(value: string): number {
@@ -50,6 +51,11 @@ export function buildProgram(): Command {
     .description('check service spec files; prints every problem as FILE:LINE:COL: /pointer: message; exit 1 if any')
     .argument('<file...>', 'spec files (YAML, apiVersion mlslo/v1)')
     .action(validateCommand);
+
+  program.command('test')
+    .description('run scenario tests: synthetic traffic through the real ingest and alert engine, with expected alert states and budgets at given times (docs/scenario-tests.md); exit 1 if any check fails')
+    .argument('<file...>', 'scenario files (YAML)')
+    .action(testCommand);
 
   program.command('report')
     .description('print the SLO report of a service from a running server')

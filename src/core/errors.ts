@@ -39,6 +39,7 @@ export const ERRORS = {
   MLSLO_ERR_STORE_UNAVAILABLE: { category: 'unavailable', message: 'storage cannot accept writes' },
   MLSLO_ERR_STORE_FULL: { category: 'unavailable', message: 'storage is full' },
   MLSLO_ERR_CLIENT_UNREACHABLE: { category: 'unavailable', message: 'the mlslo server cannot be reached' },
+  MLSLO_ERR_TARGET_REFUSED: { category: 'forbidden', message: 'the notification target is refused' },
   MLSLO_ERR_INTERNAL: { category: 'internal', message: 'internal error' },
 } as const satisfies Record<string, ErrorDef>;
 

@@ -1,16 +1,18 @@
 /**
  * The evaluation loop (DESIGN §2.9, issue 4): every `intervalMs`, for each service, evaluate the alert
  * conditions at an explicit time (core/alerting, deterministic for the same data and time), advance
- * each alert's state machine, and persist states and transitions. Notifications (the outbox) read the
- * transitions; they are not sent from here.
+ * each alert's state machine, and persist states and transitions with their notices (the outbox rows,
+ * engine/notify/outbox.ts) in one transaction. Notices are sent by engine/notify/dispatcher.ts, not here.
  */
 import type { BurnPolicy } from '../core/burn-policy.ts';
 import { advance, INACTIVE, type AlertState } from '../core/alerting/alert-state.ts';
 import type { Alert, AlertCondition } from '../core/alerting/alert.ts';
 import { evaluateAlerts } from '../core/alerting/evaluate.ts';
 import type { ServiceSpec } from '../core/spec.ts';
-import type { AlertRecord, AlertTransitionRecord, Store } from '../store/port.ts';
+import type { AlertRecord, AlertTransitionRecord, NewDelivery, Store } from '../store/port.ts';
 import { alertInput } from './alert-input.ts';
+import { deliveriesFor } from './notify/outbox.ts';
+import { RetrainTrigger } from './retrain-trigger.ts';
 
 /**
  * How long a condition must hold before its alert fires. Burn alerts fire at once: the short window
@@ -42,7 +44,11 @@ export class Evaluator {
   /** Evaluations run one at a time: the loop's and explicit ones share the alert states. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: EvaluatorOptions) {}
+  private readonly retrain: RetrainTrigger;
+
+  constructor(private readonly opts: EvaluatorOptions) {
+    this.retrain = new RetrainTrigger(opts.store);
+  }
 
   start(): void {
     const tick = (): void => {
@@ -80,8 +86,10 @@ export class Evaluator {
     const now = this.opts.now();
     const records: AlertRecord[] = [];
     const transitions: AlertTransitionRecord[] = [];
+    const deliveries: NewDelivery[] = [];
     for (const spec of this.opts.specs().values()) {
-      const conditions = evaluateAlerts(await alertInput(this.opts.store, spec, this.opts.policyOf(spec), at, now), at);
+      const input = await alertInput(this.opts.store, spec, this.opts.policyOf(spec), at, now);
+      const conditions = evaluateAlerts(input, at);
       const seen = new Set<string>();
       const step = (c: AlertCondition): void => {
         seen.add(c.id);
@@ -92,13 +100,16 @@ export class Evaluator {
         records.push({ id: c.id, service: c.service, state: JSON.stringify(next.state), body: JSON.stringify(c), updatedAt: at });
         if (next.transition !== undefined) {
           transitions.push({ alertId: c.id, service: c.service, at, transition: next.transition, body: JSON.stringify({ ...c, state: next.state }) });
+          // The notices, one per target of the alert's route: saved in the same transaction (outbox).
+          deliveries.push(...deliveriesFor({ ...c, state: next.state }, next.transition, spec.notify[c.route], at));
         }
       };
       for (const c of conditions) step(c);
       // An alert whose condition is no longer produced (e.g. a cohort gone quiet) no longer holds.
       for (const [id, k] of known) if (k.condition.service === spec.name && !seen.has(id)) step({ ...k.condition, holds: false, at });
+      await this.retrain.evaluate(spec, this.opts.policyOf(spec), input, at, now);
     }
-    if (records.length > 0) await this.opts.store.saveAlerts(records, transitions);
+    if (records.length > 0) await this.opts.store.saveAlerts(records, transitions, deliveries);
     return this.active();
   }
 

@@ -7,7 +7,8 @@ import type { BurnPolicy } from '../core/burn-policy.ts';
 import { policyWindows } from '../core/burn-rate.ts';
 import type { RollupCell } from '../core/rollup.ts';
 import { buildReport, formatWindow, type ServiceReport } from '../core/slo-report.ts';
-import type { ServiceSpec } from '../core/spec.ts';
+import { startOfMonth } from '../core/calendar.ts';
+import { DAY_MS, type ServiceSpec } from '../core/spec.ts';
 import { ceilMinute } from '../core/window-plan.ts';
 import type { Store } from '../store/port.ts';
 import { readWholeCounts, readWindowCells } from './window-cells.ts';
@@ -22,6 +23,22 @@ export interface ReportRequest {
   readonly at: number;
   /** The server's clock now; `at < now` makes the report as-of (§2.4). */
   readonly now: number;
+}
+
+/** The SLO window ending at `at`: N days rolling, or the calendar month so far (in the spec's time zone). */
+export function sloWindowMs(spec: ServiceSpec, at: number): number {
+  if (spec.window.kind === 'rolling') return spec.window.days * DAY_MS;
+  const start = startOfMonth(at, spec.window.timeZone);
+  return Math.max(60_000, Math.ceil((at - start) / 60_000) * 60_000);
+}
+
+/** Calendar windows: the share of the month elapsed at `at`; rolling windows have no end (undefined). */
+export function sloElapsed(spec: ServiceSpec, at: number): number | undefined {
+  if (spec.window.kind === 'rolling') return undefined;
+  const start = startOfMonth(at, spec.window.timeZone);
+  // 32 days after the first is always in the next month.
+  const next = startOfMonth(start + 32 * DAY_MS, spec.window.timeZone);
+  return (at - start) / (next - start);
 }
 
 /** The window end: windows are whole minutes, and a partial last minute counts up to `at` (events after `at` cannot exist unless `at` is in the past). */

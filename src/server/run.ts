@@ -1,20 +1,20 @@
 /**
- * Assembles one mlslo process: store, specs, burn policies, ingest writer, HTTP server and, with
- * `--demo`, the demo traffic. Returns a handle whose `close()` stops everything in order (demo, HTTP,
- * writer, store) so Ctrl-C never cuts a commit in half.
+ * Assembles one mlslo process: store, specs, burn policies, ingest writer, HTTP server, alert evaluator,
+ * notification dispatcher and, with `--demo`, the demo traffic. Returns a handle whose `close()` stops
+ * everything in order (demo, evaluator, dispatcher, HTTP, store) so Ctrl-C never cuts a commit in half.
  */
 import { fileURLToPath } from 'node:url';
 import type { BurnPolicy } from '../core/burn-policy.ts';
-import { startOfMonth } from '../core/calendar.ts';
 import { parseDuration } from '../core/duration.ts';
 import { MlsloError } from '../core/errors.ts';
-import { DAY_MS, type ServiceSpec } from '../core/spec.ts';
+import type { ServiceSpec } from '../core/spec.ts';
 import { formatWindow } from '../core/slo-report.ts';
 import { Ingestor } from '../ingest/ingest.ts';
 import type { Alert } from '../core/alerting/alert.ts';
 import { Evaluator } from '../engine/evaluator.ts';
+import { Dispatcher, type DispatchReport } from '../engine/notify/dispatcher.ts';
 import { qualityDocument } from '../engine/quality.ts';
-import { serviceReport } from '../engine/report.ts';
+import { serviceReport, sloWindowMs } from '../engine/report.ts';
 import { loadBurnPolicies, policyForPeriod } from '../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
 import { openStore } from '../store/open-store.ts';
@@ -29,6 +29,8 @@ export interface RunningServer {
   readonly url: string;
   /** Evaluates every service's alerts at `at` now (the loop does so every evalInterval). */
   evaluate(at: number): Promise<Alert[]>;
+  /** Runs one notification dispatch pass now (the loop does so every notifyInterval). */
+  dispatch(): Promise<DispatchReport>;
   /** Printed once at start-up in demo mode. */
   readonly adminKey: string | undefined;
   close(): Promise<void>;
@@ -37,13 +39,8 @@ export interface RunningServer {
 export interface StartOptions {
   readonly now?: () => number;
   readonly log?: (line: string) => void;
-}
-
-function windowMsOf(spec: ServiceSpec, at: number): number {
-  if (spec.window.kind === 'rolling') return spec.window.days * DAY_MS;
-  // Calendar month: from local midnight of the first in the spec's time zone, up to `at`.
-  const start = startOfMonth(at, spec.window.timeZone);
-  return Math.max(60_000, Math.ceil((at - start) / 60_000) * 60_000);
+  /** Jitter source of notification retries (tests make backoff deterministic). */
+  readonly random?: () => number;
 }
 
 function windowLabel(spec: ServiceSpec, asked: number | undefined, ms: number): string {
@@ -76,11 +73,11 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
     alerts: () => evaluator.current(),
     report: (spec, windowMs, at, n) => {
-      const w = windowMs ?? windowMsOf(spec, at);
+      const w = windowMs ?? sloWindowMs(spec, at);
       return serviceReport(store, { spec, policy: policyOf(spec), windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n });
     },
     quality: (spec, windowMs, at, n, by, attr) => {
-      const w = windowMs ?? windowMsOf(spec, at);
+      const w = windowMs ?? sloWindowMs(spec, at);
       return qualityDocument(store, { spec, windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n, by, ...(attr === undefined ? {} : { attr }) });
     },
   }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel } });
@@ -91,6 +88,16 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   const url = `http://${host}:${port}`;
+  const dispatcher = new Dispatcher({
+    store, specs: () => specMap, now, log, baseUrl: url,
+    allowPrivateTargets: cfg.allowPrivateTargets,
+    intervalMs: parseDuration(cfg.notifyInterval)!,
+    timeoutMs: parseDuration(cfg.notifyTimeout)!,
+    resendMs: parseDuration(cfg.alertmanagerResend)!,
+    pagerdutyUrl: cfg.pagerdutyUrl,
+    ...(opts.random === undefined ? {} : { random: opts.random }),
+  });
+  dispatcher.start();
 
   let adminKey: string | undefined;
   const demoAbort = new AbortController();
@@ -111,10 +118,12 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     url,
     adminKey,
     evaluate: (at) => evaluator.evaluate(at),
+    dispatch: () => dispatcher.runOnce(),
     async close() {
       demoAbort.abort();
       await demo;
       await evaluator.stop();
+      await dispatcher.stop();
       await app.close();
       await store.close();
     },

@@ -163,7 +163,8 @@ export interface AlertTransitionRecord {
 }
 
 /** Notification channels (DESIGN §2.9); one outbox row is one notice to one target of one channel. */
-export type ChannelKind = 'webhook' | 'slack' | 'pagerduty' | 'alertmanager';
+/** `retrain`: a `retrain.requested` event to the service's training webhook (spec.retrain). */
+export type ChannelKind = 'webhook' | 'slack' | 'pagerduty' | 'alertmanager' | 'retrain';
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /**
@@ -208,6 +209,13 @@ export type DeliveryResult =
   | { readonly kind: 'delivered'; readonly at: number }
   | { readonly kind: 'retry'; readonly at: number; readonly nextAttemptAt: number; readonly error: string }
   | { readonly kind: 'failed'; readonly at: number; readonly error: string };
+
+export interface RetrainRequestRecord {
+  readonly service: string;
+  readonly at: number;
+  /** The `retrain.requested` event as sent (JSON). */
+  readonly body: string;
+}
 
 export type Role = 'ingest' | 'read' | 'admin' | 'labeler';
 
@@ -260,6 +268,13 @@ export interface Store {
   recordDelivery(id: string, result: DeliveryResult): Promise<void>;
   /** Every delivery of one alert, oldest first (the delivery log). */
   listDeliveries(alertId: string): Promise<DeliveryRecord[]>;
+
+  /** The retraining trigger's state per service (core/retrain.ts RetrainState as JSON). */
+  loadRetrainStates(): Promise<Array<{ readonly service: string; readonly state: string }>>;
+  /** Saves a service's trigger state and, when it asked for a retrain, the request and its delivery, atomically. */
+  saveRetrain(service: string, state: string, request: RetrainRequestRecord | undefined, deliveries: readonly NewDelivery[]): Promise<void>;
+  /** Retrain requests, newest first. */
+  retrainHistory(q: { readonly service?: string; readonly limit: number }): Promise<RetrainRequestRecord[]>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;

@@ -16,12 +16,16 @@ export interface TestServer {
   readonly url: string;
   readonly dir: string;
   clock: number;
+  /** Jitter of notification retries: 0.5 of the backoff ceiling unless a test changes it. */
+  random: () => number;
   key(role: Role, service?: string): Promise<string>;
   post(body: string | Buffer, key: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   get(path: string, key?: string): Promise<{ status: number; json: any }>;
   restart(): Promise<void>;
   /** Evaluates alerts at the test clock's time. */
   evaluate(): Promise<unknown[]>;
+  /** Runs one notification dispatch pass at the test clock's time. */
+  dispatch(): Promise<{ claimed: number; delivered: number; retried: number; failed: number }>;
   stop(): Promise<void>;
 }
 
@@ -29,12 +33,14 @@ export async function startTestServer(specYaml: string, clock: number, overrides
   const dir = mkdtempSync(join(tmpdir(), 'mlslo-test-'));
   const specFile = join(dir, 'spec.yaml');
   writeFileSync(specFile, specYaml);
-  const cfg: ServeConfig = { ...DEFAULT_CONFIG, port: 0, data: join(dir, 'data'), specs: [specFile], logLevel: 'silent', ...overrides };
+  // Receivers in tests listen on loopback, which production refuses (allowPrivateTargets: false).
+  const cfg: ServeConfig = { ...DEFAULT_CONFIG, port: 0, data: join(dir, 'data'), specs: [specFile], logLevel: 'silent', allowPrivateTargets: true, ...overrides };
   let server: RunningServer | undefined;
   const t: TestServer = {
     url: '',
     dir,
     clock,
+    random: () => 0.5,
     async key(role, service) {
       const store = await openStore(cfg.data);
       const { key, record } = generateKey(role, service, t.clock);
@@ -55,16 +61,19 @@ export async function startTestServer(specYaml: string, clock: number, overrides
     evaluate() {
       return server!.evaluate(t.clock);
     },
+    dispatch() {
+      return server!.dispatch();
+    },
     async restart() {
       await server?.close();
-      server = await startServer({ ...cfg, port: Number(new URL(t.url).port) }, { now: () => t.clock, log: () => undefined });
+      server = await startServer({ ...cfg, port: Number(new URL(t.url).port) }, { now: () => t.clock, log: () => undefined, random: () => t.random() });
     },
     async stop() {
       await server?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  server = await startServer(cfg, { now: () => t.clock, log: () => undefined });
+  server = await startServer(cfg, { now: () => t.clock, log: () => undefined, random: () => t.random() });
   (t as { url: string }).url = server.url;
   return t;
 }

@@ -11,6 +11,7 @@ import {
   refKey,
   type ApiKeyRecord, type IngestWrite, type NewInference, type RollupDelta, type RollupRow, type Store, type VerdictStep,
 } from '../../src/store/port.ts';
+import { outboxContract } from './outbox-contract.ts';
 
 export interface StoreHarness {
   readonly store: Store;
@@ -346,6 +347,17 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       assert.deepEqual(await s.alertHistory({ service: OTHER, limit: 10 }), []);
     }));
 
+    it('keeps the retraining trigger state per service and its requests, newest first', () => withStore(async (s) => {
+      await s.saveRetrain(SVC, '{"consecutiveViolations":1}', undefined, []);
+      await s.saveRetrain(SVC, '{"consecutiveViolations":0}', { service: SVC, at: 20, body: '{"n":2}' }, []);
+      await s.saveRetrain(OTHER, '{"consecutiveViolations":2}', { service: OTHER, at: 10, body: '{"n":1}' }, []);
+      assert.deepEqual(await s.loadRetrainStates(), [
+        { service: SVC, state: '{"consecutiveViolations":0}' }, { service: OTHER, state: '{"consecutiveViolations":2}' },
+      ].sort((a, b) => (a.service < b.service ? -1 : 1)));
+      assert.deepEqual((await s.retrainHistory({ limit: 10 })).map((r) => [r.service, r.at]), [[SVC, 20], [OTHER, 10]]);
+      assert.deepEqual((await s.retrainHistory({ service: OTHER, limit: 10 })).map((r) => r.body), ['{"n":1}']);
+    }));
+
     it('round-trips API keys with their service scope', () => withStore(async (s) => {
       const admin: ApiKeyRecord = { id: 'k_admin', hash: 'a'.repeat(64), role: 'admin', service: undefined, createdAt: 1000 };
       const ingest: ApiKeyRecord = { id: 'k_ing', hash: 'b'.repeat(64), role: 'ingest', service: SVC, createdAt: 2000 };
@@ -357,6 +369,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       assert.deepEqual(await s.listKeys(), [admin, ingest]);
       await assert.rejects(s.createKey({ ...admin, id: 'k_other' }), 'the same secret hash twice is refused');
     }));
+
+    outboxContract(make, opts);
 
     // Registered only for durable adapters: a skipped test is not a passed one.
     if (opts.durable) it('keeps everything across a reopen (durable adapters)', async () => {

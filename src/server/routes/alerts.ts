@@ -1,6 +1,11 @@
-/** Alerts as last evaluated (issue 4): `GET /v1/alerts`, `GET /v1/services/{name}/alerts`, `GET /v1/alerts/history`. */
+/**
+ * Alerts as last evaluated (issue 4): `GET /v1/alerts`, `GET /v1/services/{name}/alerts`, `GET /v1/alerts/history`,
+ * and the delivery log of one alert's notifications, `GET /v1/alerts/{id}/deliveries` (id URL-encoded).
+ */
 import type { FastifyInstance } from 'fastify';
 import { MlsloError } from '../../core/errors.ts';
+import { redactTarget } from '../../engine/notify/targets.ts';
+import type { DeliveryRecord } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
 
 export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -29,4 +34,38 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const rows = await ctx.store.alertHistory({ ...(service === undefined ? {} : { service }), limit: req.query.limit === undefined ? 100 : Number(req.query.limit) });
     return { transitions: rows.map((r) => ({ alertId: r.alertId, service: r.service, at: new Date(r.at).toISOString(), transition: r.transition, alert: JSON.parse(r.body) as unknown })) };
   });
+
+  app.get<{ Params: { id: string } }>('/v1/alerts/:id/deliveries', async (req) => {
+    const id = req.params.id;
+    // An alert id starts with its service, escaped (core/alerting/alert-id.ts): scope checks need no lookup.
+    const first = id.split('/')[0] ?? '';
+    const service = first.replace(/%2F/gi, '/').replace(/%3D/gi, '=').replace(/%25/g, '%');
+    await ctx.auth.require(req, ['read'], service);
+    const rows = (await ctx.store.listDeliveries(id)).filter((r) => r.service === service);
+    return { alertId: id, deliveries: rows.map(deliveryJson) };
+  });
+
+  app.get<{ Querystring: { service?: string; limit?: string } }>('/v1/retrain', {
+    schema: {
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { service: { type: 'string', minLength: 1 }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } },
+      },
+    },
+  }, async (req) => {
+    const key = await ctx.auth.require(req, ['read'], req.query.service);
+    const service = req.query.service ?? key.service;
+    const rows = await ctx.store.retrainHistory({ ...(service === undefined ? {} : { service }), limit: req.query.limit === undefined ? 100 : Number(req.query.limit) });
+    return { requests: rows.map((r) => JSON.parse(r.body) as unknown) };
+  });
+}
+
+function deliveryJson(r: DeliveryRecord): Record<string, unknown> {
+  const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+  const notice = JSON.parse(r.payload) as { kind?: unknown };
+  return {
+    id: r.id, channel: r.channel, target: redactTarget(r.channel, r.target), notice: notice.kind ?? null, dedupKey: r.dedupKey,
+    status: r.status, attempts: r.attempts, createdAt: iso(r.createdAt),
+    nextAttemptAt: r.status === 'pending' ? iso(r.nextAttemptAt) : null, deliveredAt: iso(r.deliveredAt), lastError: r.lastError ?? null,
+  };
 }

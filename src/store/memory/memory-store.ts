@@ -8,9 +8,11 @@ import { addQuality, createQualityAcc, mergeCell, type QualityAcc, type RollupCe
 import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
-  type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
+  type RetrainRequestRecord,
 } from '../port.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
 
 interface InferenceRec {
   readonly body: string;
@@ -62,6 +64,9 @@ class MemoryStore implements Store {
   readonly #alerts = new Map<string, AlertRecord>();
   readonly #transitions: AlertTransitionRecord[] = [];
   readonly #verdictTime = new Map<string, { resolution: Resolution; service: string; bucket: number; model: string; quality: QualityAcc }>();
+  readonly #outbox = new MemoryOutbox();
+  readonly #retrainStates = new Map<string, string>();
+  readonly #retrainRequests: RetrainRequestRecord[] = [];
   #seq = 0;
 
   close(): Promise<void> {
@@ -197,10 +202,51 @@ class MemoryStore implements Store {
     return Promise.resolve([...this.#alerts.values()].sort((a, b) => cmp(a.id, b.id)).map((a) => ({ ...a })));
   }
 
-  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[]): Promise<void> {
+  loadRetrainStates(): Promise<Array<{ readonly service: string; readonly state: string }>> {
+    return Promise.resolve([...this.#retrainStates].sort((a, b) => cmp(a[0], b[0])).map(([service, state]) => ({ service, state })));
+  }
+
+  saveRetrain(service: string, state: string, request: RetrainRequestRecord | undefined, deliveries: readonly NewDelivery[]): Promise<void> {
+    const bad = this.#outbox.invalid(deliveries);
+    if (bad !== undefined) return Promise.reject(bad);
+    this.#retrainStates.set(service, state);
+    if (request !== undefined) this.#retrainRequests.push({ ...request });
+    this.#outbox.enqueue(deliveries);
+    return Promise.resolve();
+  }
+
+  retrainHistory(q: { readonly service?: string; readonly limit: number }): Promise<RetrainRequestRecord[]> {
+    const all = this.#retrainRequests.map((r, i) => ({ r, i })).filter(({ r }) => q.service === undefined || r.service === q.service);
+    all.sort((a, b) => b.r.at - a.r.at || b.i - a.i);
+    return Promise.resolve(all.slice(0, q.limit).map(({ r }) => ({ ...r })));
+  }
+
+  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[], deliveries: readonly NewDelivery[] = []): Promise<void> {
+    const bad = this.#outbox.invalid(deliveries); // all or nothing, like the SQLite transaction
+    if (bad !== undefined) return Promise.reject(bad);
     for (const a of alerts) this.#alerts.set(a.id, { ...a });
     for (const t of transitions) this.#transitions.push({ ...t });
+    this.#outbox.enqueue(deliveries);
     return Promise.resolve();
+  }
+
+  enqueueDeliveries(deliveries: readonly NewDelivery[]): Promise<number> {
+    const bad = this.#outbox.invalid(deliveries);
+    if (bad !== undefined) return Promise.reject(bad);
+    return Promise.resolve(this.#outbox.enqueue(deliveries));
+  }
+
+  claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<DeliveryRecord[]> {
+    return Promise.resolve(this.#outbox.claim(now, limit, leaseUntil));
+  }
+
+  recordDelivery(id: string, result: DeliveryResult): Promise<void> {
+    this.#outbox.record(id, result);
+    return Promise.resolve();
+  }
+
+  listDeliveries(alertId: string): Promise<DeliveryRecord[]> {
+    return Promise.resolve(this.#outbox.list(alertId));
   }
 
   alertHistory(q: { readonly service?: string; readonly limit: number }): Promise<AlertTransitionRecord[]> {

@@ -139,6 +139,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_transition_by_service ON alert_transition (service, at);
     `,
   },
+  {
+    version: 5,
+    name: 'notification outbox',
+    sql: `
+      -- One notice to one target (port.ts NewDelivery); seq keeps enqueue order. target is a secret.
+      CREATE TABLE delivery (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        alert_id TEXT NOT NULL,
+        service TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        last_error TEXT,
+        delivered_at INTEGER
+      );
+      CREATE INDEX delivery_due ON delivery (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX delivery_pending_by_key ON delivery (alert_id, channel, target, seq) WHERE status = 'pending';
+      CREATE INDEX delivery_by_alert ON delivery (alert_id, seq);
+    `,
+  },
+  {
+    version: 6,
+    name: 'retraining trigger state and requests',
+    sql: `
+      CREATE TABLE retrain_state (service TEXT PRIMARY KEY, state TEXT NOT NULL);
+      CREATE TABLE retrain_request (service TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX retrain_request_by_service ON retrain_request (service, at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

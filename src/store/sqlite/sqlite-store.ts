@@ -17,7 +17,7 @@ import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
-  type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type RetrainRequestRecord, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 import {
@@ -25,6 +25,7 @@ import {
   rollupRowFromDb, verdictParams, verdictStepFromDb, verdictStepParams,
   type ApiKeyDbRow, type InferenceDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
 } from './converters.ts';
+import { DELIVERY_COLUMNS, deliveryFromDb, type DeliveryDbRow } from './delivery-rows.ts';
 import { mapStoreError } from './errors.ts';
 import { refHash } from './hash.ts';
 import { checkSchema, migrate, schemaVersion } from './migrations.ts';
@@ -97,6 +98,19 @@ interface Statements {
   readonly insertTransition: Stmt;
   readonly history: Stmt;
   readonly historyOf: Stmt;
+  readonly retrainStates: Stmt;
+  readonly upsertRetrainState: Stmt;
+  readonly insertRetrainRequest: Stmt;
+  readonly retrainHistory: Stmt;
+  readonly retrainHistoryOf: Stmt;
+  readonly insertDelivery: Stmt;
+  readonly hasPending: Stmt;
+  readonly dueDeliveries: Stmt;
+  readonly leaseDelivery: Stmt;
+  readonly deliveryDelivered: Stmt;
+  readonly deliveryRetry: Stmt;
+  readonly deliveryFailed: Stmt;
+  readonly deliveriesOf: Stmt;
 }
 
 /** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
@@ -148,8 +162,28 @@ function prepareStatements(db: Database.Database): Statements {
     loadAlerts: db.prepare('SELECT id, service, state, body, updated_at AS updatedAt FROM alert ORDER BY id'),
     upsertAlert: db.prepare('INSERT OR REPLACE INTO alert (id, service, state, body, updated_at) VALUES (?, ?, ?, ?, ?)'),
     insertTransition: db.prepare('INSERT INTO alert_transition (alert_id, service, at, transition, body) VALUES (?, ?, ?, ?, ?)'),
+    insertDelivery: db.prepare(`INSERT INTO delivery (id, alert_id, service, channel, target, payload, dedup_key,
+      created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+    hasPending: db.prepare(`SELECT 1 FROM delivery WHERE status = 'pending' AND alert_id = ? AND channel = ? AND target = ? LIMIT 1`).pluck(),
+    dueDeliveries: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM delivery d WHERE status = 'pending' AND next_attempt_at <= ?
+      AND NOT EXISTS (SELECT 1 FROM delivery e WHERE e.status = 'pending' AND e.alert_id = d.alert_id AND e.channel = d.channel
+        AND e.target = d.target AND e.seq < d.seq)
+      ORDER BY next_attempt_at, seq LIMIT ?`),
+    leaseDelivery: db.prepare('UPDATE delivery SET next_attempt_at = ? WHERE id = ?'),
+    deliveryDelivered: db.prepare(`UPDATE delivery SET attempts = attempts + 1, status = 'delivered', delivered_at = ?, last_error = NULL
+      WHERE id = ? AND status = 'pending'`),
+    deliveryRetry: db.prepare(`UPDATE delivery SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+      WHERE id = ? AND status = 'pending'`),
+    deliveryFailed: db.prepare(`UPDATE delivery SET attempts = attempts + 1, status = 'failed', last_error = ?
+      WHERE id = ? AND status = 'pending'`),
+    deliveriesOf: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE alert_id = ? ORDER BY seq`),
     history: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
       ORDER BY at DESC, rowid DESC LIMIT ?`),
+    retrainStates: db.prepare('SELECT service, state FROM retrain_state ORDER BY service'),
+    upsertRetrainState: db.prepare('INSERT OR REPLACE INTO retrain_state (service, state) VALUES (?, ?)'),
+    insertRetrainRequest: db.prepare('INSERT INTO retrain_request (service, at, body) VALUES (?, ?, ?)'),
+    retrainHistory: db.prepare('SELECT service, at, body FROM retrain_request ORDER BY at DESC, rowid DESC LIMIT ?'),
+    retrainHistoryOf: db.prepare('SELECT service, at, body FROM retrain_request WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?'),
     historyOf: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
       WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?`),
   };
@@ -377,18 +411,77 @@ export class SqliteStore implements Store {
     return this.#guard('loading alerts', () => this.#st.loadAlerts.all() as AlertRecord[]);
   }
 
-  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[]): Promise<void> {
+  saveAlerts(alerts: readonly AlertRecord[], transitions: readonly AlertTransitionRecord[], deliveries: readonly NewDelivery[] = []): Promise<void> {
     return this.#guard('saving alerts', () => {
       this.#db.transaction(() => {
         for (const a of alerts) this.#st.upsertAlert.run(a.id, a.service, a.state, a.body, a.updatedAt);
         for (const t of transitions) this.#st.insertTransition.run(t.alertId, t.service, t.at, t.transition, t.body);
+        this.#enqueue(deliveries);
       }).immediate();
     });
+  }
+
+  // ---- notification outbox -------------------------------------------------------------------------
+
+  #enqueue(deliveries: readonly NewDelivery[]): number {
+    let added = 0;
+    for (const d of deliveries) {
+      if (d.skipIfPending === true && this.#st.hasPending.get(d.alertId, d.channel, d.target) !== undefined) continue;
+      added += this.#st.insertDelivery.run(d.id, d.alertId, d.service, d.channel, d.target, d.payload, d.dedupKey, d.createdAt, d.nextAttemptAt).changes;
+    }
+    return added;
+  }
+
+  enqueueDeliveries(deliveries: readonly NewDelivery[]): Promise<number> {
+    return this.#guard('enqueueing notifications', () => this.#db.transaction(() => this.#enqueue(deliveries)).immediate());
+  }
+
+  claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<DeliveryRecord[]> {
+    return this.#guard('claiming notifications', () => this.#db.transaction(() => {
+      const rows = (this.#st.dueDeliveries.all(now, limit) as DeliveryDbRow[]).map(deliveryFromDb);
+      for (const r of rows) this.#st.leaseDelivery.run(leaseUntil, r.id);
+      return rows;
+    }).immediate());
+  }
+
+  recordDelivery(id: string, result: DeliveryResult): Promise<void> {
+    return this.#guard('recording a notification attempt', () => {
+      switch (result.kind) {
+        case 'delivered': this.#st.deliveryDelivered.run(result.at, id); break;
+        case 'retry': this.#st.deliveryRetry.run(result.nextAttemptAt, result.error, id); break;
+        case 'failed': this.#st.deliveryFailed.run(result.error, id); break;
+      }
+    });
+  }
+
+  listDeliveries(alertId: string): Promise<DeliveryRecord[]> {
+    return this.#guard('listing notifications', () => (this.#st.deliveriesOf.all(alertId) as DeliveryDbRow[]).map(deliveryFromDb));
   }
 
   alertHistory(q: { readonly service?: string; readonly limit: number }): Promise<AlertTransitionRecord[]> {
     return this.#guard('reading alert history', () => (q.service === undefined
       ? this.#st.history.all(q.limit) : this.#st.historyOf.all(q.service, q.limit)) as AlertTransitionRecord[]);
+  }
+
+  // ---- retraining ----------------------------------------------------------------------------------
+
+  loadRetrainStates(): Promise<Array<{ readonly service: string; readonly state: string }>> {
+    return this.#guard('loading retrain states', () => this.#st.retrainStates.all() as Array<{ service: string; state: string }>);
+  }
+
+  saveRetrain(service: string, state: string, request: RetrainRequestRecord | undefined, deliveries: readonly NewDelivery[]): Promise<void> {
+    return this.#guard('saving a retrain request', () => {
+      this.#db.transaction(() => {
+        this.#st.upsertRetrainState.run(service, state);
+        if (request !== undefined) this.#st.insertRetrainRequest.run(request.service, request.at, request.body);
+        this.#enqueue(deliveries);
+      }).immediate();
+    });
+  }
+
+  retrainHistory(q: { readonly service?: string; readonly limit: number }): Promise<RetrainRequestRecord[]> {
+    return this.#guard('reading retrain requests', () => (q.service === undefined
+      ? this.#st.retrainHistory.all(q.limit) : this.#st.retrainHistoryOf.all(q.service, q.limit)) as RetrainRequestRecord[]);
   }
 
   // ---- keys ----------------------------------------------------------------------------------------
