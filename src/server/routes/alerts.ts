@@ -2,11 +2,29 @@
  * Alerts as last evaluated (issue 4): `GET /v1/alerts`, `GET /v1/services/{name}/alerts`, `GET /v1/alerts/history`,
  * and the delivery log of one alert's notifications, `GET /v1/alerts/{id}/deliveries` (id URL-encoded).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MlsloError } from '../../core/errors.ts';
 import { redactTarget } from '../../engine/notify/targets.ts';
 import type { DeliveryRecord } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
+
+interface HistoryQuery {
+  service?: string;
+  limit?: string;
+}
+
+/** `?service=&limit=` of the history routes; query strings are text, so the limit is a digit pattern. */
+const HISTORY_QUERY = {
+  type: 'object', additionalProperties: false,
+  properties: { service: { type: 'string', minLength: 1 }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } },
+} as const;
+
+/** The service a history read may cover (the key's own when it is scoped) and how many rows. */
+async function historyScope(ctx: ServerContext, req: FastifyRequest<{ Querystring: HistoryQuery }>): Promise<{ service?: string; limit: number }> {
+  const key = await ctx.auth.require(req, ['read'], req.query.service);
+  const service = req.query.service ?? key.service;
+  return { ...(service === undefined ? {} : { service }), limit: req.query.limit === undefined ? 100 : Number(req.query.limit) };
+}
 
 export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/v1/alerts', async (req) => {
@@ -21,17 +39,8 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return { alerts: (await ctx.alerts()).filter((a) => a.service === req.params.name) };
   });
 
-  app.get<{ Querystring: { service?: string; limit?: string } }>('/v1/alerts/history', {
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { service: { type: 'string', minLength: 1 }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } },
-      },
-    },
-  }, async (req) => {
-    const key = await ctx.auth.require(req, ['read'], req.query.service);
-    const service = req.query.service ?? key.service;
-    const rows = await ctx.store.alertHistory({ ...(service === undefined ? {} : { service }), limit: req.query.limit === undefined ? 100 : Number(req.query.limit) });
+  app.get<{ Querystring: HistoryQuery }>('/v1/alerts/history', { schema: { querystring: HISTORY_QUERY } }, async (req) => {
+    const rows = await ctx.store.alertHistory(await historyScope(ctx, req));
     return { transitions: rows.map((r) => ({ alertId: r.alertId, service: r.service, at: new Date(r.at).toISOString(), transition: r.transition, alert: JSON.parse(r.body) as unknown })) };
   });
 
@@ -45,17 +54,8 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return { alertId: id, deliveries: rows.map(deliveryJson) };
   });
 
-  app.get<{ Querystring: { service?: string; limit?: string } }>('/v1/retrain', {
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { service: { type: 'string', minLength: 1 }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } },
-      },
-    },
-  }, async (req) => {
-    const key = await ctx.auth.require(req, ['read'], req.query.service);
-    const service = req.query.service ?? key.service;
-    const rows = await ctx.store.retrainHistory({ ...(service === undefined ? {} : { service }), limit: req.query.limit === undefined ? 100 : Number(req.query.limit) });
+  app.get<{ Querystring: HistoryQuery }>('/v1/retrain', { schema: { querystring: HISTORY_QUERY } }, async (req) => {
+    const rows = await ctx.store.retrainHistory(await historyScope(ctx, req));
     return { requests: rows.map((r) => JSON.parse(r.body) as unknown) };
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { InferenceEvent, OutcomeEvent } from '../../core/event.ts';
 import { addQuality, createQualityAcc, mergeCell, type QualityAcc, type RollupCell } from '../../core/rollup.ts';
-import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
+import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey, type FoldedRow } from '../fold-deltas.ts';
 import {
   refKey,
   type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
@@ -35,15 +35,8 @@ interface StepRec {
   readonly step: VerdictStep;
 }
 
-interface RollupRec {
-  readonly resolution: Resolution;
-  readonly service: string;
-  readonly bucket: number;
-  readonly model: string;
-  readonly attr: string;
-  readonly value: string;
-  readonly cell: RollupCell;
-}
+/** A stored rollup row: the fold's own shape. */
+type RollupRec = FoldedRow;
 
 function copyStep(s: VerdictStep): VerdictStep {
   return { ...s, cohort: { ...s.cohort }, delta: { ...s.delta }, sums: structuredClone(s.sums) };
