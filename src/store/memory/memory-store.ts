@@ -4,7 +4,7 @@
  * stored state.
  */
 import type { InferenceEvent, OutcomeEvent } from '../../core/event.ts';
-import { addQuality, createQualityAcc, mergeCell, type QualityAcc, type RollupCell } from '../../core/rollup.ts';
+import { addQuality, createQualityAcc, mergeCell, type QualityAcc } from '../../core/rollup.ts';
 import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey, type FoldedRow } from '../fold-deltas.ts';
 import {
   refKey,
