@@ -25,7 +25,8 @@ import {
   rollupRowFromDb, verdictParams, verdictStepFromDb, verdictStepParams,
   type ApiKeyDbRow, type InferenceDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
 } from './converters.ts';
-import { DELIVERY_COLUMNS, deliveryFromDb, type DeliveryDbRow } from './delivery-rows.ts';
+import { deliveryFromDb, type DeliveryDbRow } from './delivery-rows.ts';
+import { INSERT_ROWS, prepareStatements, type Statements, type Stmt } from './statements.ts';
 import { mapStoreError } from './errors.ts';
 import { refHash } from './hash.ts';
 import { checkSchema, migrate, schemaVersion } from './migrations.ts';
@@ -56,138 +57,6 @@ export interface SqliteSettings {
 const BUSY_TIMEOUT_MS = 5000;
 /** Ids per IN list; statement sizes are powers of two up to this, padded with an impossible hash (-1). */
 const CHUNK = 512;
-/** Inferences per multi-row INSERT: fewer statement steps and bindings per row. */
-const INSERT_ROWS = 32;
-const ROLLUP_TABLE: Readonly<Record<Resolution, string>> = { m: 'rollup_m', h: 'rollup_h', d: 'rollup_d' };
-const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood, sums';
-const ROLLUP_KEY_WHERE = 'service = ? AND bucket = ? AND model = ? AND attr = ? AND value = ?';
-
-type Stmt = Database.Statement<unknown[], unknown>;
-
-interface VerdictTimeStatements {
-  readonly add: Stmt;
-  readonly read: Stmt;
-}
-
-interface RollupStatements {
-  readonly select: Stmt;
-  readonly upsert: Stmt;
-  readonly readAll: Stmt;
-  readonly readWhole: Stmt;
-}
-
-interface Statements {
-  readonly insertInference: Stmt;
-  readonly insertInferences: Stmt;
-  readonly insertOutcome: Stmt;
-  readonly updateVerdict: Stmt;
-  readonly markJoined: Stmt;
-  readonly deleteSteps: Stmt;
-  readonly insertStep: Stmt;
-  readonly readSteps: Stmt;
-  readonly countOrphans: Stmt;
-  readonly cohortValues: Stmt;
-  readonly insertKey: Stmt;
-  readonly findKey: Stmt;
-  readonly listKeys: Stmt;
-  readonly dataVersion: Stmt;
-  readonly rollups: Readonly<Record<Resolution, RollupStatements>>;
-  readonly verdictTime: Readonly<Record<Resolution, VerdictTimeStatements>>;
-  readonly loadAlerts: Stmt;
-  readonly upsertAlert: Stmt;
-  readonly insertTransition: Stmt;
-  readonly history: Stmt;
-  readonly historyOf: Stmt;
-  readonly retrainStates: Stmt;
-  readonly upsertRetrainState: Stmt;
-  readonly insertRetrainRequest: Stmt;
-  readonly retrainHistory: Stmt;
-  readonly retrainHistoryOf: Stmt;
-  readonly insertDelivery: Stmt;
-  readonly hasPending: Stmt;
-  readonly dueDeliveries: Stmt;
-  readonly leaseDelivery: Stmt;
-  readonly deliveryDelivered: Stmt;
-  readonly deliveryRetry: Stmt;
-  readonly deliveryFailed: Stmt;
-  readonly deliveriesOf: Stmt;
-}
-
-/** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
-function prepareStatements(db: Database.Database): Statements {
-  // Verdict-time rows hold plain sums, so a delta is added in SQL: no read-merge-write.
-  const verdictTime = (r: Resolution): VerdictTimeStatements => ({
-    add: db.prepare(`INSERT INTO verdict_time_${r} (service, bucket, model, judged, good, w, w2, wgood) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (service, bucket, model) DO UPDATE SET judged = judged + excluded.judged, good = good + excluded.good,
-      w = w + excluded.w, w2 = w2 + excluded.w2, wgood = wgood + excluded.wgood`),
-    read: db.prepare(`SELECT bucket, model, judged, good, w, w2, wgood FROM verdict_time_${r}
-      WHERE service = ? AND bucket >= ? AND bucket < ? ORDER BY bucket, model`),
-  });
-  const rollup = (r: Resolution): RollupStatements => {
-    const t = ROLLUP_TABLE[r];
-    return {
-      select: db.prepare(`SELECT ${ROLLUP_VALUE_COLS} FROM ${t} WHERE ${ROLLUP_KEY_WHERE}`),
-      upsert: db.prepare(`INSERT OR REPLACE INTO ${t} (service, bucket, model, attr, value, ${ROLLUP_VALUE_COLS})
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      readAll: db.prepare(`SELECT * FROM ${t} WHERE service = ? AND bucket >= ? AND bucket < ?
-        ORDER BY bucket, model, attr, value`),
-      readWhole: db.prepare(`SELECT * FROM ${t} WHERE service = ? AND bucket >= ? AND bucket < ? AND attr = ''
-        ORDER BY bucket, model, attr, value`),
-    };
-  };
-  const inferenceInsert = (rows: number): string => `INSERT INTO inference (service, id, id_hash, ts, model, status,
-    error_type, latency_ms, input_class, eligible, content_hash, body, v_good, v_weight, v_source, v_ts) VALUES
-    ${new Array<string>(rows).fill(`(${new Array<string>(INFERENCE_COLUMNS).fill('?').join(',')})`).join(',')}`;
-  return {
-    insertInference: db.prepare(inferenceInsert(1)),
-    insertInferences: db.prepare(inferenceInsert(INSERT_ROWS)),
-    insertOutcome: db.prepare(`INSERT INTO outcome (service, key, key_hash, request_id, req_hash, ts, source, content_hash,
-      body, joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    updateVerdict: db.prepare(`UPDATE inference SET v_good = ?, v_weight = ?, v_source = ?, v_ts = ?
-      WHERE id_hash = ? AND service = ? AND id = ?`),
-    markJoined: db.prepare('UPDATE outcome SET joined = 1 WHERE key_hash = ? AND service = ? AND key = ?'),
-    deleteSteps: db.prepare('DELETE FROM verdict_step WHERE req_hash = ? AND service = ? AND request_id = ?'),
-    insertStep: db.prepare(`INSERT INTO verdict_step (service, request_id, req_hash, request_ts, model, cohort, step_ts,
-      d_judged, d_good, d_w, d_w2, d_wgood, d_sums) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    readSteps: db.prepare(`SELECT service, request_id, request_ts, model, cohort, step_ts, d_judged, d_good, d_w, d_w2, d_wgood, d_sums
-      FROM verdict_step WHERE service = ? AND step_ts > ? AND request_ts >= ? AND request_ts < ? ORDER BY step_ts, rowid`),
-    countOrphans: db.prepare('SELECT count(*) FROM outcome WHERE service = ? AND joined = 0 AND ts < ?').pluck(),
-    cohortValues: db.prepare("SELECT DISTINCT attr, value FROM rollup_d WHERE service = ? AND attr != '' ORDER BY attr, value"),
-    insertKey: db.prepare('INSERT INTO api_key (hash, id, role, service, created_at) VALUES (?, ?, ?, ?, ?)'),
-    findKey: db.prepare('SELECT hash, id, role, service, created_at FROM api_key WHERE hash = ?'),
-    listKeys: db.prepare('SELECT hash, id, role, service, created_at FROM api_key ORDER BY created_at, id'),
-    dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    rollups: { m: rollup('m'), h: rollup('h'), d: rollup('d') },
-    verdictTime: { m: verdictTime('m'), h: verdictTime('h'), d: verdictTime('d') },
-    loadAlerts: db.prepare('SELECT id, service, state, body, updated_at AS updatedAt FROM alert ORDER BY id'),
-    upsertAlert: db.prepare('INSERT OR REPLACE INTO alert (id, service, state, body, updated_at) VALUES (?, ?, ?, ?, ?)'),
-    insertTransition: db.prepare('INSERT INTO alert_transition (alert_id, service, at, transition, body) VALUES (?, ?, ?, ?, ?)'),
-    insertDelivery: db.prepare(`INSERT INTO delivery (id, alert_id, service, channel, target, payload, dedup_key,
-      created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-    hasPending: db.prepare(`SELECT 1 FROM delivery WHERE status = 'pending' AND alert_id = ? AND channel = ? AND target = ? LIMIT 1`).pluck(),
-    dueDeliveries: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM delivery d WHERE status = 'pending' AND next_attempt_at <= ?
-      AND NOT EXISTS (SELECT 1 FROM delivery e WHERE e.status = 'pending' AND e.alert_id = d.alert_id AND e.channel = d.channel
-        AND e.target = d.target AND e.seq < d.seq)
-      ORDER BY next_attempt_at, seq LIMIT ?`),
-    leaseDelivery: db.prepare('UPDATE delivery SET next_attempt_at = ? WHERE id = ?'),
-    deliveryDelivered: db.prepare(`UPDATE delivery SET attempts = attempts + 1, status = 'delivered', delivered_at = ?, last_error = NULL
-      WHERE id = ? AND status = 'pending'`),
-    deliveryRetry: db.prepare(`UPDATE delivery SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
-      WHERE id = ? AND status = 'pending'`),
-    deliveryFailed: db.prepare(`UPDATE delivery SET attempts = attempts + 1, status = 'failed', last_error = ?
-      WHERE id = ? AND status = 'pending'`),
-    deliveriesOf: db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE alert_id = ? ORDER BY seq`),
-    history: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
-      ORDER BY at DESC, rowid DESC LIMIT ?`),
-    retrainStates: db.prepare('SELECT service, state FROM retrain_state ORDER BY service'),
-    upsertRetrainState: db.prepare('INSERT OR REPLACE INTO retrain_state (service, state) VALUES (?, ?)'),
-    insertRetrainRequest: db.prepare('INSERT INTO retrain_request (service, at, body) VALUES (?, ?, ?)'),
-    retrainHistory: db.prepare('SELECT service, at, body FROM retrain_request ORDER BY at DESC, rowid DESC LIMIT ?'),
-    retrainHistoryOf: db.prepare('SELECT service, at, body FROM retrain_request WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?'),
-    historyOf: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
-      WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?`),
-  };
-}
 
 function padSize(n: number): number {
   let s = 1;
