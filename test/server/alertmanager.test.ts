@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { gpuOomTraffic } from '../helpers/traffic.ts';
 
 const BIN = '/usr/bin/prometheus-alertmanager';
 const INSTALL = 'apt-get install -y --no-install-recommends prometheus-alertmanager';
@@ -41,19 +42,6 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | u
   }
 }
 
-let seq = 0;
-function traffic(from: number, to: number, burst: (t: number) => boolean): string {
-  const out: unknown[] = [];
-  for (let t = from; t < to; t += MIN) {
-    for (let i = 0; i < 20; i++) {
-      const ts = new Date(t + i * 1000).toISOString();
-      out.push(burst(t) && i % 2 === 0
-        ? { kind: 'inference', id: `am${seq++}`, service: 'scorer', model: 'v1', ts, status: 'error', errorType: 'gpu_oom' }
-        : { kind: 'inference', id: `am${seq++}`, service: 'scorer', model: 'v1', ts, status: 'ok', latencyMs: 50, prediction: { label: 'x' } });
-    }
-  }
-  return JSON.stringify(out);
-}
 
 const missing = existsSync(BIN) ? false : `${BIN} is not installed; install it with: ${INSTALL}`;
 
@@ -106,7 +94,7 @@ spec:
 `, now, { notifyInterval: '1h', alertmanagerResend: '1h' });
     try {
       const ingest = await s.key('ingest');
-      await s.post(traffic(now - 60 * MIN, now, (t) => t >= now - 10 * MIN), ingest);
+      await s.post(JSON.stringify(gpuOomTraffic(now - 60 * MIN, now, (t) => t >= now - 10 * MIN)), ingest);
       await s.evaluate();
       const sent = await s.dispatch();
       assert.ok(sent.delivered >= 1 && sent.failed === 0 && sent.retried === 0, JSON.stringify(sent));
@@ -130,7 +118,7 @@ spec:
 
       // Three hours later (≈ the wall clock), healthy: resolved in mlslo, then in Alertmanager.
       s.clock = now + 180 * MIN;
-      await s.post(traffic(now + 170 * MIN, now + 180 * MIN, () => false), ingest);
+      await s.post(JSON.stringify(gpuOomTraffic(now + 170 * MIN, now + 180 * MIN, () => false)), ingest);
       await s.evaluate();
       assert.ok((await s.dispatch()).delivered >= 1);
       const resolved = await waitFor('a resolved notification', () => hook!.requests.find((r) => r.body?.status === 'resolved' && r.body.alerts.some((a: any) => a.labels.alert_id === ID)));

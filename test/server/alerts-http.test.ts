@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { gpuOomTraffic } from '../helpers/traffic.ts';
 
 const SPEC = `
 apiVersion: mlslo/v1
@@ -23,21 +24,7 @@ const MIN = 60_000;
 let s: TestServer;
 let ingest: string;
 let read: string;
-let seq = 0;
 
-/** 20 requests a minute over [from, to); in minutes flagged `burst`, half of them fail with gpu_oom. */
-function traffic(from: number, to: number, burst: (t: number) => boolean): unknown[] {
-  const out: unknown[] = [];
-  for (let t = from; t < to; t += MIN) {
-    for (let i = 0; i < 20; i++) {
-      const ts = new Date(t + i * 1000).toISOString();
-      out.push(burst(t) && i % 2 === 0
-        ? { kind: 'inference', id: `a${seq++}`, service: 'scorer', model: 'v1', ts, status: 'error', errorType: 'gpu_oom' }
-        : { kind: 'inference', id: `a${seq++}`, service: 'scorer', model: 'v1', ts, status: 'ok', latencyMs: 50, prediction: { label: 'x' } });
-    }
-  }
-  return out;
-}
 
 before(async () => {
   s = await startTestServer(SPEC, NOW);
@@ -48,7 +35,7 @@ after(async () => s.stop());
 
 test('a GPU-OOM burst pages the SRE on call, not the model owner, and resolves when it ends', async () => {
   // The last hour: 1200 requests; the last 10 minutes, 100 of their 200 fail.
-  const r = await s.post(JSON.stringify(traffic(NOW - 60 * MIN, NOW, (t) => t >= NOW - 10 * MIN)), ingest);
+  const r = await s.post(JSON.stringify(gpuOomTraffic(NOW - 60 * MIN, NOW, (t) => t >= NOW - 10 * MIN)), ingest);
   assert.equal(r.json.accepted, 1200);
   await s.evaluate();
   const { json } = await s.get('/v1/alerts', read);
@@ -74,7 +61,7 @@ test('a GPU-OOM burst pages the SRE on call, not the model owner, and resolves w
 
   // Three hours later, after healthy traffic: the 5-minute window is clean, so the page resolves.
   s.clock = NOW + 180 * MIN;
-  await s.post(JSON.stringify(traffic(NOW + 170 * MIN, NOW + 180 * MIN, () => false)), ingest);
+  await s.post(JSON.stringify(gpuOomTraffic(NOW + 170 * MIN, NOW + 180 * MIN, () => false)), ingest);
   await s.evaluate();
   const after = await s.get('/v1/alerts', read);
   assert.equal(after.json.alerts.find((a: { id: string }) => a.id === 'scorer/burn/errors/page'), undefined);
@@ -88,7 +75,7 @@ test('a GPU-OOM burst pages the SRE on call, not the model owner, and resolves w
 
 test('alert states survive a restart', async () => {
   s.clock = NOW + 181 * MIN;
-  await s.post(JSON.stringify(traffic(NOW + 175 * MIN, NOW + 181 * MIN, () => true)), ingest);
+  await s.post(JSON.stringify(gpuOomTraffic(NOW + 175 * MIN, NOW + 181 * MIN, () => true)), ingest);
   await s.evaluate();
   const before = (await s.get('/v1/alerts', read)).json.alerts.map((a: { id: string; state: { kind: string } }) => [a.id, a.state.kind]);
   assert.ok(before.some(([id]: [string]) => id === 'scorer/burn/errors/page'));

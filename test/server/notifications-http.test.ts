@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { gpuOomTraffic } from '../helpers/traffic.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;
 const ID = 'scorer/burn/errors/page';
 const ROUTING_KEY = 'R0UTINGKEYR0UTINGKEYR0UTINGKEY12';
-let seq = 0;
 
 function spec(slack: Receiver, hook: Receiver): string {
   return `
@@ -32,19 +32,6 @@ spec:
 `;
 }
 
-/** 20 requests a minute over [from, to); in `burst` minutes half of them fail with gpu_oom. */
-function traffic(from: number, to: number, burst: (t: number) => boolean): string {
-  const out: unknown[] = [];
-  for (let t = from; t < to; t += MIN) {
-    for (let i = 0; i < 20; i++) {
-      const ts = new Date(t + i * 1000).toISOString();
-      out.push(burst(t) && i % 2 === 0
-        ? { kind: 'inference', id: `n${seq++}`, service: 'scorer', model: 'v1', ts, status: 'error', errorType: 'gpu_oom' }
-        : { kind: 'inference', id: `n${seq++}`, service: 'scorer', model: 'v1', ts, status: 'ok', latencyMs: 50, prediction: { label: 'x' } });
-    }
-  }
-  return JSON.stringify(out);
-}
 
 /** The requests about the errors page (other alerts — the composite burn — fire too and go to the same route). */
 function about(rx: Receiver): any[] {
@@ -104,7 +91,7 @@ describe('notifications over HTTP', () => {
 
   test('a page reaches Slack, PagerDuty and the webhook, then resolves; the delivery log shows it', async () => {
     const { s, slack, pd, hook } = w;
-    await s.post(traffic(NOW - 60 * MIN, NOW, (t) => t >= NOW - 10 * MIN), w.ingest);
+    await s.post(JSON.stringify(gpuOomTraffic(NOW - 60 * MIN, NOW, (t) => t >= NOW - 10 * MIN)), w.ingest);
     await s.evaluate();
     const first = await s.dispatch();
     assert.equal(first.claimed % 3, 0, 'three targets per alert');
@@ -139,7 +126,7 @@ describe('notifications over HTTP', () => {
 
     // Three hours later, healthy: the page resolves and every channel hears it.
     s.clock = NOW + 180 * MIN;
-    await s.post(traffic(NOW + 170 * MIN, NOW + 180 * MIN, () => false), w.ingest);
+    await s.post(JSON.stringify(gpuOomTraffic(NOW + 170 * MIN, NOW + 180 * MIN, () => false)), w.ingest);
     await s.evaluate();
     assert.ok((await s.dispatch()).delivered >= 3);
     assertPagerDutyShape(about(pd)[1], 'resolve');
@@ -160,7 +147,7 @@ describe('a dead receiver and an mlslo restart lose no notification', () => {
   test('everything pending is delivered once the receivers are back', async () => {
     const { s, slack, pd, hook } = w;
     await Promise.all([slack.down(), pd.down(), hook.down()]);
-    await s.post(traffic(NOW - 60 * MIN, NOW, (t) => t >= NOW - 10 * MIN), w.ingest);
+    await s.post(JSON.stringify(gpuOomTraffic(NOW - 60 * MIN, NOW, (t) => t >= NOW - 10 * MIN)), w.ingest);
     await s.evaluate();
     const first = await s.dispatch();
     assert.ok(first.claimed >= 3 && first.retried === first.claimed, JSON.stringify(first));
@@ -169,7 +156,7 @@ describe('a dead receiver and an mlslo restart lose no notification', () => {
 
     await s.restart(); // pending rows survive in the store
     s.clock = NOW + 180 * MIN;
-    await s.post(traffic(NOW + 170 * MIN, NOW + 180 * MIN, () => false), w.ingest);
+    await s.post(JSON.stringify(gpuOomTraffic(NOW + 170 * MIN, NOW + 180 * MIN, () => false)), w.ingest);
     await s.evaluate(); // resolved: queued behind the undelivered fired notices
     await s.dispatch();
     await s.restart();
