@@ -7,12 +7,17 @@ export interface ClientOptions {
 }
 
 export async function getJson(path: string, opts: ClientOptions): Promise<unknown> {
+  return requestJson(path, opts, {});
+}
+
+/** `init` is fetch's; a streamed body needs `duplex: 'half'`. */
+export async function requestJson(path: string, opts: ClientOptions, init: RequestInit & { duplex?: 'half' }): Promise<unknown> {
   const base = (opts.url ?? process.env.MLSLO_URL ?? 'http://127.0.0.1:7070').replace(/\/+$/, '');
   const key = opts.key ?? process.env.MLSLO_KEY;
   if (key === undefined || key === '') throw new MlsloError('MLSLO_ERR_UNAUTHENTICATED', 'pass --key or set MLSLO_KEY');
   let res: Response;
   try {
-    res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });
+    res = await fetch(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${key}`, accept: 'application/json' } });
   } catch (e) {
     throw new MlsloError('MLSLO_ERR_CLIENT_UNREACHABLE', `${base}: ${(e as Error).message}`, { cause: e });
   }

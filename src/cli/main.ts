@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isMlsloError } from '../core/errors.ts';
 import { alertsCommand } from './commands/alerts.ts';
+import { baselineUploadCommand } from './commands/baseline.ts';
 import { keysCreateCommand } from './commands/keys.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
@@ -85,6 +86,17 @@ export function buildProgram(): Command {
     .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
     .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
     .action(alertsCommand);
+
+  const baseline = program.command('baseline').description('drift baselines: training samples per service and model version');
+  baseline.command('upload')
+    .description('upload a JSONL or CSV training sample (.gz is sent compressed) and print the feature types; a progress bar shows on a terminal')
+    .argument('<name>', 'service name')
+    .argument('<file>', 'the sample: .jsonl/.ndjson or .csv, optionally .gz')
+    .option('--model <version>', 'model version the sample trained (default: none; drift then uses it for every version)')
+    .addOption(new Option('--format <format>', 'file format when the name does not tell').choices(['jsonl', 'csv']))
+    .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
+    .option('--key <key>', 'API key with the ingest role for the service, or admin (default $MLSLO_KEY)')
+    .action(baselineUploadCommand);
 
   return program;
 }

@@ -28,7 +28,8 @@ function badLine(message: string): BadLine {
   return Object.assign(Object.create(BadLineProto) as object, { badLine: message });
 }
 
-function inflate(body: Buffer, encoding: string | undefined, limits: BodyLimits): Buffer {
+/** `body` decoded per its Content-Encoding (identity or gzip), at most `limits.maxBytes` after inflating. */
+export function inflate(body: Buffer, encoding: string | undefined, limits: Pick<BodyLimits, 'maxBytes'>): Buffer {
   const enc = (encoding ?? 'identity').trim().toLowerCase();
   if (enc === 'identity' || enc === '') return body;
   if (enc !== 'gzip' && enc !== 'x-gzip') throw new MlsloError('MLSLO_ERR_UNSUPPORTED_MEDIA', `Content-Encoding ${enc}; use gzip or none`);

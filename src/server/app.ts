@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.ts';
 import { errorHandler, notFoundHandler } from './http-errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { baselineRoutes } from './routes/baselines.ts';
 import { eventRoutes } from './routes/events.ts';
 import { serviceRoutes } from './routes/services.ts';
 
@@ -27,10 +28,11 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/', (_req, reply) => reply.type('text/plain; charset=utf-8').send(
-    'mlslo — SLOs for ML services\n\nGET  /healthz\nPOST /v1/events                       (ingest key)\nGET  /v1/services                     (read key)\nGET  /v1/services/{name}/report?window=30d&at=ISO\nGET  /v1/services/{name}/quality?window=&at=&by=cohort|version|day\nGET  /v1/alerts, /v1/services/{name}/alerts, /v1/alerts/history\n',
+    'mlslo — SLOs for ML services\n\nGET  /healthz\nPOST /v1/events                       (ingest key)\nGET  /v1/services                     (read key)\nGET  /v1/services/{name}/report?window=30d&at=ISO\nGET  /v1/services/{name}/quality?window=&at=&by=cohort|version|day\nGET  /v1/alerts, /v1/services/{name}/alerts, /v1/alerts/history\nPOST /v1/services/{name}/baselines?model=  (JSONL or CSV; admin or ingest key)\nGET  /v1/services/{name}/baselines\n',
   ));
   eventRoutes(app, ctx);
   serviceRoutes(app, ctx);
   alertRoutes(app, ctx);
+  baselineRoutes(app, ctx);
   return app;
 }

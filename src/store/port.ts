@@ -230,6 +230,30 @@ export interface ApiKeyRecord {
   readonly createdAt: number;
 }
 
+export type FeatureType = 'numeric' | 'categorical';
+export type BaselineValue = number | string | null;
+
+export interface BaselineFeature {
+  readonly type: FeatureType;
+  /** true: inferred from the data; false: declared in the spec (`spec.drift.features`). */
+  readonly inferred: boolean;
+}
+
+/** A baseline's description, without its values (listings). */
+export interface BaselineMeta {
+  readonly service: string;
+  /** Model version the baseline belongs to; `''` when uploaded without one. */
+  readonly model: string;
+  readonly createdAt: number;
+  readonly rows: number;
+  readonly features: Readonly<Record<string, BaselineFeature>>;
+}
+
+/** A training sample (DESIGN §2.6): one column of `rows` values per feature, `null` where missing. */
+export interface BaselineRecord extends BaselineMeta {
+  readonly values: Readonly<Record<string, readonly BaselineValue[]>>;
+}
+
 export interface Store {
   readonly kind: string;
   close(): Promise<void>;
@@ -275,6 +299,17 @@ export interface Store {
   saveRetrain(service: string, state: string, request: RetrainRequestRecord | undefined, deliveries: readonly NewDelivery[]): Promise<void>;
   /** Retrain requests, newest first. */
   retrainHistory(q: { readonly service?: string; readonly limit: number }): Promise<RetrainRequestRecord[]>;
+
+  /** Stores a baseline; earlier ones are kept (listBaselines), the newest wins in getBaseline. */
+  saveBaseline(b: BaselineRecord): Promise<void>;
+  /**
+   * The newest baseline of `model` when it has one; otherwise (or without `model`) the newest of the
+   * service, so a new model version is compared with the last uploaded sample. Newest: latest
+   * `createdAt`, then the later save.
+   */
+  getBaseline(service: string, model?: string): Promise<BaselineRecord | undefined>;
+  /** The service's baselines without values, newest first. */
+  listBaselines(service: string): Promise<BaselineMeta[]>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;

@@ -358,6 +358,37 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       assert.deepEqual((await s.retrainHistory({ service: OTHER, limit: 10 })).map((r) => r.body), ['{"n":1}']);
     }));
 
+    it('keeps baselines per service and model: newest wins, values round-trip, listings carry no values', () => withStore(async (s) => {
+      const features = { amount: { type: 'numeric' as const, inferred: true }, country: { type: 'categorical' as const, inferred: false } };
+      const v6 = { service: SVC, model: 'v6', createdAt: 10, rows: 3, features, values: { amount: [1.5, null, -2e300], country: ['BR', null, 'a"b\u00e9'] } };
+      const v7old = { ...v6, model: 'v7', createdAt: 20, values: { amount: [1, 2, 3], country: ['x', 'y', 'z'] } };
+      const v7 = { ...v6, model: 'v7', createdAt: 30, rows: 2, values: { amount: [0.1, 0.2], country: ['PT', 7] } };
+      await s.saveBaseline(v6);
+      await s.saveBaseline(v7);
+      await s.saveBaseline(v7old); // saved later but older
+      await s.saveBaseline({ ...v6, service: OTHER, createdAt: 40 });
+      assert.deepEqual(await s.getBaseline(SVC, 'v6'), v6);
+      assert.deepEqual(await s.getBaseline(SVC, 'v7'), v7);
+      assert.deepEqual(await s.getBaseline(SVC), v7, 'no model: the service\'s newest');
+      assert.deepEqual(await s.getBaseline(SVC, 'v8'), v7, 'a model without a baseline: the service\'s newest');
+      assert.equal(await s.getBaseline('nobody'), undefined);
+      const list = await s.listBaselines(SVC);
+      assert.deepEqual(list.map((b) => [b.model, b.createdAt, b.rows]), [['v7', 30, 2], ['v7', 20, 3], ['v6', 10, 3]]);
+      assert.deepEqual(list[0]?.features, features);
+      assert.ok(list.every((b) => !('values' in b)));
+      // a same-time save is newer than the one before it
+      const tie = { ...v7, values: { amount: [9, 9], country: ['t', 't'] } };
+      await s.saveBaseline(tie);
+      assert.deepEqual(await s.getBaseline(SVC, 'v7'), tie);
+    }));
+
+    it('round-trips a large numeric baseline column exactly', () => withStore(async (s) => {
+      const amount = Array.from({ length: 100_000 }, (_, i) => (i % 97 === 0 ? null : Math.sin(i) * 1e6));
+      const b = { service: SVC, model: 'v7', createdAt: 1, rows: amount.length, features: { amount: { type: 'numeric' as const, inferred: true } }, values: { amount } };
+      await s.saveBaseline(b);
+      assert.deepEqual(await s.getBaseline(SVC, 'v7'), b);
+    }));
+
     it('round-trips API keys with their service scope', () => withStore(async (s) => {
       const admin: ApiKeyRecord = { id: 'k_admin', hash: 'a'.repeat(64), role: 'admin', service: undefined, createdAt: 1000 };
       const ingest: ApiKeyRecord = { id: 'k_ing', hash: 'b'.repeat(64), role: 'ingest', service: SVC, createdAt: 2000 };

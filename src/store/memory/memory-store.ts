@@ -10,7 +10,7 @@ import {
   refKey,
   type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
-  type RetrainRequestRecord,
+  type RetrainRequestRecord, type BaselineMeta, type BaselineRecord,
 } from '../port.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
@@ -60,6 +60,8 @@ class MemoryStore implements Store {
   readonly #outbox = new MemoryOutbox();
   readonly #retrainStates = new Map<string, string>();
   readonly #retrainRequests: RetrainRequestRecord[] = [];
+  /** In save order; copied in and out. */
+  readonly #baselines: BaselineRecord[] = [];
   #seq = 0;
 
   close(): Promise<void> {
@@ -246,6 +248,26 @@ class MemoryStore implements Store {
     const all = this.#transitions.map((t, i) => ({ t, i })).filter(({ t }) => q.service === undefined || t.service === q.service);
     all.sort((a, b) => b.t.at - a.t.at || b.i - a.i);
     return Promise.resolve(all.slice(0, q.limit).map(({ t }) => ({ ...t })));
+  }
+
+  saveBaseline(b: BaselineRecord): Promise<void> {
+    this.#baselines.push(structuredClone(b));
+    return Promise.resolve();
+  }
+
+  getBaseline(service: string, model?: string): Promise<BaselineRecord | undefined> {
+    const newest = (model === undefined ? undefined : this.#newestBaselines(service).find((b) => b.model === model))
+      ?? this.#newestBaselines(service)[0];
+    return Promise.resolve(newest === undefined ? undefined : structuredClone(newest));
+  }
+
+  listBaselines(service: string): Promise<BaselineMeta[]> {
+    return Promise.resolve(this.#newestBaselines(service).map(({ values: _values, ...meta }) => structuredClone(meta)));
+  }
+
+  #newestBaselines(service: string): BaselineRecord[] {
+    return this.#baselines.map((b, i) => ({ b, i })).filter(({ b }) => b.service === service)
+      .sort((x, y) => y.b.createdAt - x.b.createdAt || y.i - x.i).map(({ b }) => b);
   }
 
   createKey(k: ApiKeyRecord): Promise<void> {

@@ -174,6 +174,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX retrain_request_by_service ON retrain_request (service, at);
     `,
   },
+  {
+    version: 7,
+    name: 'drift baselines',
+    sql: `
+      -- A training sample per service and model (port.ts BaselineRecord); features is JSON {name: {type, inferred}}.
+      CREATE TABLE baseline (id INTEGER PRIMARY KEY, service TEXT NOT NULL, model TEXT NOT NULL,
+        created_at INTEGER NOT NULL, rows INTEGER NOT NULL, features TEXT NOT NULL);
+      CREATE INDEX baseline_by_service ON baseline (service, model, created_at);
+      -- One blob per feature column (baseline-codec.ts).
+      CREATE TABLE baseline_column (baseline_id INTEGER NOT NULL, feature TEXT NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (baseline_id, feature)) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -18,6 +18,7 @@ import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts'
 import {
   refKey,
   type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type RetrainRequestRecord, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
+  type BaselineMeta, type BaselineRecord, type BaselineValue,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 import {
@@ -25,6 +26,7 @@ import {
   rollupRowFromDb, verdictParams, verdictStepFromDb, verdictStepParams,
   type ApiKeyDbRow, type InferenceDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
 } from './converters.ts';
+import { baselineMetaFromDb, decodeColumn, encodeColumn, type BaselineDbRow } from './baseline-codec.ts';
 import { deliveryFromDb, type DeliveryDbRow } from './delivery-rows.ts';
 import { INSERT_ROWS, prepareStatements, type Statements, type Stmt } from './statements.ts';
 import { mapStoreError } from './errors.ts';
@@ -351,6 +353,32 @@ export class SqliteStore implements Store {
   retrainHistory(q: { readonly service?: string; readonly limit: number }): Promise<RetrainRequestRecord[]> {
     return this.#guard('reading retrain requests', () => (q.service === undefined
       ? this.#st.retrainHistory.all(q.limit) : this.#st.retrainHistoryOf.all(q.service, q.limit)) as RetrainRequestRecord[]);
+  }
+
+  // ---- baselines -----------------------------------------------------------------------------------
+
+  saveBaseline(b: BaselineRecord): Promise<void> {
+    return this.#guard('saving a baseline', () => {
+      this.#db.transaction(() => {
+        const id = this.#st.insertBaseline.run(b.service, b.model, b.createdAt, b.rows, JSON.stringify(b.features)).lastInsertRowid;
+        for (const [name, column] of Object.entries(b.values)) this.#st.insertBaselineColumn.run(id, name, encodeColumn(column));
+      }).immediate();
+    });
+  }
+
+  getBaseline(service: string, model?: string): Promise<BaselineRecord | undefined> {
+    return this.#guard('reading a baseline', () => {
+      const r = ((model === undefined ? undefined : this.#st.latestBaselineOf.get(service, model))
+        ?? this.#st.latestBaseline.get(service)) as BaselineDbRow | undefined;
+      if (r === undefined) return undefined;
+      const values: Record<string, BaselineValue[]> = {};
+      for (const c of this.#st.baselineColumns.all(r.id) as Array<{ feature: string; data: Buffer }>) values[c.feature] = decodeColumn(c.data);
+      return { ...baselineMetaFromDb(r), values };
+    });
+  }
+
+  listBaselines(service: string): Promise<BaselineMeta[]> {
+    return this.#guard('listing baselines', () => (this.#st.listBaselines.all(service) as BaselineDbRow[]).map(baselineMetaFromDb));
   }
 
   // ---- keys ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { INFERENCE_COLUMNS } from './converters.ts';
 
 /** Inferences per multi-row INSERT: fewer statement steps and bindings per row. */
 export const INSERT_ROWS = 32;
+const BASELINE_COLUMNS = 'id, service, model, created_at AS createdAt, rows, features';
 const ROLLUP_TABLE: Readonly<Record<Resolution, string>> = { m: 'rollup_m', h: 'rollup_h', d: 'rollup_d' };
 const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood, sums';
 const ROLLUP_KEY_WHERE = 'service = ? AND bucket = ? AND model = ? AND attr = ? AND value = ?';
@@ -62,6 +63,12 @@ export interface Statements {
   readonly deliveryRetry: Stmt;
   readonly deliveryFailed: Stmt;
   readonly deliveriesOf: Stmt;
+  readonly insertBaseline: Stmt;
+  readonly insertBaselineColumn: Stmt;
+  readonly latestBaselineOf: Stmt;
+  readonly latestBaseline: Stmt;
+  readonly baselineColumns: Stmt;
+  readonly listBaselines: Stmt;
 }
 
 /** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
@@ -135,6 +142,13 @@ export function prepareStatements(db: Database.Database): Statements {
     insertRetrainRequest: db.prepare('INSERT INTO retrain_request (service, at, body) VALUES (?, ?, ?)'),
     retrainHistory: db.prepare('SELECT service, at, body FROM retrain_request ORDER BY at DESC, rowid DESC LIMIT ?'),
     retrainHistoryOf: db.prepare('SELECT service, at, body FROM retrain_request WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?'),
+    insertBaseline: db.prepare('INSERT INTO baseline (service, model, created_at, rows, features) VALUES (?, ?, ?, ?, ?)'),
+    insertBaselineColumn: db.prepare('INSERT INTO baseline_column (baseline_id, feature, data) VALUES (?, ?, ?)'),
+    latestBaselineOf: db.prepare(`SELECT ${BASELINE_COLUMNS} FROM baseline WHERE service = ? AND model = ?
+      ORDER BY created_at DESC, id DESC LIMIT 1`),
+    latestBaseline: db.prepare(`SELECT ${BASELINE_COLUMNS} FROM baseline WHERE service = ? ORDER BY created_at DESC, id DESC LIMIT 1`),
+    baselineColumns: db.prepare('SELECT feature, data FROM baseline_column WHERE baseline_id = ?'),
+    listBaselines: db.prepare(`SELECT ${BASELINE_COLUMNS} FROM baseline WHERE service = ? ORDER BY created_at DESC, id DESC`),
     historyOf: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
       WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?`),
   };
