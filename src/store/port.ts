@@ -188,16 +188,8 @@ export interface NewDelivery {
   readonly skipIfPending?: boolean;
 }
 
-export interface DeliveryRecord {
-  readonly id: string;
-  readonly alertId: string;
-  readonly service: string;
-  readonly channel: ChannelKind;
-  readonly target: string;
-  readonly payload: string;
-  readonly dedupKey: string;
-  readonly createdAt: number;
-  readonly nextAttemptAt: number;
+/** A stored delivery: what was enqueued, and how its attempts went. */
+export interface DeliveryRecord extends Omit<NewDelivery, 'skipIfPending'> {
   readonly attempts: number;
   readonly status: DeliveryStatus;
   readonly lastError: string | undefined;
