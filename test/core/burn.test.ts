@@ -7,38 +7,13 @@ import { burnFactor, derivePolicy, type BurnPolicy } from '../../src/core/burn-p
 import { burnRate, evaluateBurn, policyWindows } from '../../src/core/burn-rate.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/core/spec.ts';
 import { loadBurnPolicies, parseBurnPolicy, policyForPeriod } from '../../src/spec/burn-policy-file.ts';
-import { assertClose, loadReference } from '../helpers/reference.ts';
+import { assertClose } from '../helpers/reference.ts';
+import { burnReference, windowSums } from '../helpers/burn-reference.ts';
 
-interface BurnInput {
-  objective: number;
-  slo_period: string;
-  policy: { name: string; severity: 'page' | 'ticket'; long_minutes: number; short_minutes: number; factor: number }[];
-  min_events: number;
-  windows_minutes: Record<string, number>;
-  series: { total: number[]; good: number[] };
-}
-interface BurnExpected {
-  t: number[];
-  good: Record<string, number[]>;
-  total: Record<string, number[]>;
-  burn: Record<string, (number | null)[]>;
-  fires: Record<string, boolean[]>;
-  fires_with_min_events_guard: Record<string, boolean[]>;
-}
 
-const ref = loadReference<BurnInput, BurnExpected>('burn');
+const ref = burnReference;
 const policies = await loadBurnPolicies();
 
-/** Sums of buckets t − w + 1 … t (1-based), i.e. minutes [t − w, t); buckets before the start are empty. */
-function windowSums(series: BurnInput['series'], t: number, w: number): { good: number; total: number } {
-  let good = 0;
-  let total = 0;
-  for (let k = Math.max(1, t - w + 1); k <= t; k++) {
-    good += series.good[k - 1]!;
-    total += series.total[k - 1]!;
-  }
-  return { good, total };
-}
 
 test('the 30d policy file is the reference policy', () => {
   const p = policies.get(30)!;

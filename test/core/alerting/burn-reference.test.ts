@@ -11,35 +11,13 @@ import { evaluateAlerts } from '../../../src/core/alerting/evaluate.ts';
 import { createQualityAcc } from '../../../src/core/rollup.ts';
 import { MINUTE_MS } from '../../../src/core/spec.ts';
 import { loadBurnPolicies } from '../../../src/spec/burn-policy-file.ts';
-import { loadReference } from '../../helpers/reference.ts';
 import { NOW, spec } from './world.ts';
+import { burnReference, windowSums } from '../../helpers/burn-reference.ts';
 
-interface BurnInput {
-  objective: number;
-  policy: { name: string; severity: 'page' | 'ticket'; long_minutes: number; short_minutes: number; factor: number }[];
-  min_events: number;
-  windows_minutes: Record<string, number>;
-  series: { total: number[]; good: number[] };
-}
-interface BurnExpected {
-  t: number[];
-  burn: Record<string, (number | null)[]>;
-  fires_with_min_events_guard: Record<string, boolean[]>;
-}
 
-const ref = loadReference<BurnInput, BurnExpected>('burn');
+const ref = burnReference;
 const policy = (await loadBurnPolicies()).get(30)!;
 
-/** Minutes [t − w, t) of the 1-based minute series. */
-function windowSums(series: BurnInput['series'], t: number, w: number): { good: number; total: number } {
-  let good = 0;
-  let total = 0;
-  for (let k = Math.max(1, t - w + 1); k <= t; k++) {
-    good += series.good[k - 1]!;
-    total += series.total[k - 1]!;
-  }
-  return { good, total };
-}
 
 for (const c of ref.cases) {
   test(`burn.json ${c.name}: firing rows and burn rates through evaluateAlerts at all 288 marks`, () => {
