@@ -32,6 +32,10 @@ export interface ServeConfig {
   readonly alertmanagerResend: string;
   /** PagerDuty Events API v2 endpoint (tests point it at a local receiver). */
   readonly pagerdutyUrl: string;
+  /** How often the drift histograms catch up with ingested requests. */
+  readonly driftInterval: string;
+  /** How far back a new baseline re-bins stored requests (days). */
+  readonly driftRebuildDays: number;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
@@ -51,6 +55,8 @@ export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
   notifyTimeout: '10s',
   alertmanagerResend: '1m',
   pagerdutyUrl: 'https://events.pagerduty.com/v2/enqueue',
+  driftInterval: '2s',
+  driftRebuildDays: 31,
 });
 
 const schema = {
@@ -73,6 +79,8 @@ const schema = {
     notifyTimeout: { type: 'string' },
     alertmanagerResend: { type: 'string' },
     pagerdutyUrl: { type: 'string', pattern: '^https?://' },
+    driftInterval: { type: 'string' },
+    driftRebuildDays: { type: 'integer', minimum: 1, maximum: 400 },
   },
 } as const;
 
@@ -93,7 +101,7 @@ export function resolveConfig(file: Partial<ServeConfig>, flags: Partial<ServeCo
   if ((parseDuration(merged.evalInterval) ?? 0) < 1000) {
     throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: evalInterval must be a duration of at least 1s, such as 30s`);
   }
-  for (const [k, min] of [['notifyInterval', 100], ['notifyTimeout', 100], ['alertmanagerResend', 1000]] as const) {
+  for (const [k, min] of [['notifyInterval', 100], ['notifyTimeout', 100], ['alertmanagerResend', 1000], ['driftInterval', 100]] as const) {
     if ((parseDuration(merged[k]) ?? 0) < min) {
       throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: ${k} must be a duration of at least ${min < 1000 ? `${min}ms` : '1s'}, such as ${DEFAULT_CONFIG[k]}`);
     }

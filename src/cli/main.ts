@@ -7,6 +7,7 @@ import { isMlsloError } from '../core/errors.ts';
 import { alertsCommand } from './commands/alerts.ts';
 import { baselineUploadCommand } from './commands/baseline.ts';
 import { keysCreateCommand } from './commands/keys.ts';
+import { driftCommand } from './commands/drift.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -86,6 +87,18 @@ export function buildProgram(): Command {
     .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
     .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
     .action(alertsCommand);
+
+  program.command('drift')
+    .description('print input and prediction drift of a service against its baseline, per feature, with the dataset-drift verdict')
+    .argument('<name>', 'service name')
+    .option('--window <duration>', 'whole hours such as 1h, 6h or 1d (default 1d)')
+    .option('--at <iso>', 'the window ends with the hour holding this instant (ISO-8601 with offset)')
+    .addOption(new Option('--by <breakdown>', 'also per cohort value').choices(['cohort']))
+    .option('--model <version>', 'only requests served by this model version')
+    .option('--json', 'print the drift document as JSON')
+    .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
+    .option('--key <key>', 'API key with the read role (default $MLSLO_KEY)')
+    .action(driftCommand);
 
   const baseline = program.command('baseline').description('drift baselines: training samples per service and model version');
   baseline.command('upload')

@@ -35,6 +35,7 @@ export const ERRORS = {
   MLSLO_ERR_UNAUTHENTICATED: { category: 'unauthenticated', message: 'a valid API key is required' },
   MLSLO_ERR_FORBIDDEN: { category: 'forbidden', message: 'the API key may not do this' },
   MLSLO_ERR_SERVICE_NOT_FOUND: { category: 'not_found', message: 'no such service' },
+  MLSLO_ERR_BASELINE_NOT_FOUND: { category: 'not_found', message: 'the service has no drift baseline' },
   MLSLO_ERR_ROUTE_NOT_FOUND: { category: 'not_found', message: 'no such route' },
   MLSLO_ERR_OVERLOADED: { category: 'overloaded', message: 'the server is busy; retry after the given delay' },
   MLSLO_ERR_STORE_UNAVAILABLE: { category: 'unavailable', message: 'storage cannot accept writes' },

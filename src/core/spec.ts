@@ -95,6 +95,30 @@ export interface RetrainPolicy {
   readonly driftForMs: number;
 }
 
+/** The drift tests of DESIGN §2.6; which one runs by default depends on the feature type and baseline size. */
+export type DriftMethod = 'ks' | 'wasserstein' | 'chi2' | 'z' | 'jensenshannon' | 'psi';
+export const DRIFT_METHODS: readonly DriftMethod[] = ['ks', 'wasserstein', 'chi2', 'z', 'jensenshannon', 'psi'];
+
+/** A per-feature override of the default method and/or its threshold (§2.6 "overridable per feature"). */
+export interface DriftOverride {
+  readonly method: DriftMethod | undefined;
+  readonly threshold: number | undefined;
+}
+
+export interface DriftSpec {
+  /** Declared feature types; undeclared features take the type inferred from the baseline. */
+  readonly features: Readonly<Record<string, 'numeric' | 'categorical'>>;
+  readonly critical: readonly string[];
+  /** Keyed by feature name (also `prediction.label`, `prediction.score`, `prediction.value`). */
+  readonly overrides: Readonly<Record<string, DriftOverride>>;
+  /** Dataset drift when the share of drifted features is at least this (default 0.5). */
+  readonly datasetShare: number;
+  /** The production window the drift alert tests (default 1h). */
+  readonly alertWindowMs: number;
+  /** How long drift must hold before the alert fires (default 30m). */
+  readonly alertForMs: number;
+}
+
 export interface ServiceSpec {
   readonly name: string;
   readonly owner: string;
@@ -113,10 +137,7 @@ export interface ServiceSpec {
   readonly cohortCap: number;
   /** Low-traffic guard of the burn policy (§2.2). */
   readonly minEvents: number;
-  readonly drift: {
-    readonly features: Readonly<Record<string, 'numeric' | 'categorical'>>;
-    readonly critical: readonly string[];
-  };
+  readonly drift: DriftSpec;
   readonly notify: { readonly owner?: NotifyTarget; readonly oncall?: NotifyTarget };
   readonly retrain: RetrainPolicy | undefined;
 }

@@ -10,7 +10,9 @@ import type { Alert, AlertCondition } from '../core/alerting/alert.ts';
 import { evaluateAlerts } from '../core/alerting/evaluate.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import type { AlertRecord, AlertTransitionRecord, NewDelivery, Store } from '../store/port.ts';
+import { driftConditions } from '../core/alerting/drift-alerts.ts';
 import { alertInput } from './alert-input.ts';
+import type { DriftReader } from './drift.ts';
 import { deliveriesFor } from './notify/outbox.ts';
 import { RetrainTrigger } from './retrain-trigger.ts';
 
@@ -19,7 +21,8 @@ import { RetrainTrigger } from './retrain-trigger.ts';
  * already confirms the burn (SRE Workbook). Objective and coverage alerts wait 15 minutes, so one
  * evaluation on a thin sample cannot open a ticket.
  */
-export function forDuration(c: AlertCondition): number {
+export function forDuration(c: AlertCondition, spec: ServiceSpec): number {
+  if (c.kind === 'drift') return spec.drift.alertForMs;
   return c.kind === 'burn' ? 0 : 15 * 60_000;
 }
 
@@ -30,6 +33,8 @@ export interface EvaluatorOptions {
   readonly now: () => number;
   readonly intervalMs: number;
   readonly log: (line: string) => void;
+  /** Drift reports for drift alerts and the retraining trigger's drift condition; without it, no drift alerts. */
+  readonly drift?: DriftReader;
 }
 
 interface Known {
@@ -90,11 +95,21 @@ export class Evaluator {
     for (const spec of this.opts.specs().values()) {
       const input = await alertInput(this.opts.store, spec, this.opts.policyOf(spec), at, now);
       const conditions = evaluateAlerts(input, at);
+      const drift = await this.opts.drift?.report(spec, { windowMs: spec.drift.alertWindowMs, at, model: undefined, byCohort: false });
+      let drifting: boolean | undefined;
+      if (drift !== undefined) {
+        const requests = Math.max(0, ...drift.features.map((f) => f.currentCount + f.currentMissing));
+        const driftCs = driftConditions(spec, {
+          windowMs: drift.to - drift.from, baseline: drift.baseline.id, requests, features: drift.features, dataset: drift.dataset,
+        }, at);
+        drifting = driftCs[0]!.holds; // the dataset condition
+        conditions.push(...driftCs);
+      }
       const seen = new Set<string>();
       const step = (c: AlertCondition): void => {
         seen.add(c.id);
         const prev = known.get(c.id)?.state ?? INACTIVE;
-        const next = advance(prev, c.holds, at, forDuration(c));
+        const next = advance(prev, c.holds, at, forDuration(c, spec));
         if (next.state === prev && !c.holds) return; // inactive and quiet: nothing to keep
         known.set(c.id, { state: next.state, condition: c });
         records.push({ id: c.id, service: c.service, state: JSON.stringify(next.state), body: JSON.stringify(c), updatedAt: at });
@@ -107,7 +122,7 @@ export class Evaluator {
       for (const c of conditions) step(c);
       // An alert whose condition is no longer produced (e.g. a cohort gone quiet) no longer holds.
       for (const [id, k] of known) if (k.condition.service === spec.name && !seen.has(id)) step({ ...k.condition, holds: false, at });
-      await this.retrain.evaluate(spec, this.opts.policyOf(spec), input, at, now);
+      await this.retrain.evaluate(spec, this.opts.policyOf(spec), input, at, now, drifting);
     }
     if (records.length > 0) await this.opts.store.saveAlerts(records, transitions, deliveries);
     return this.active();

@@ -38,7 +38,8 @@ export class RetrainTrigger {
     return this.states;
   }
 
-  async evaluate(spec: ServiceSpec, policy: BurnPolicy, input: AlertInput, at: number, now: number): Promise<void> {
+  /** `drifting`: dataset drift in the drift alert's window now; undefined when the service has no baseline. */
+  async evaluate(spec: ServiceSpec, policy: BurnPolicy, input: AlertInput, at: number, now: number, drifting: boolean | undefined): Promise<void> {
     const retrain = spec.retrain;
     if (retrain === undefined) return;
     const states = await this.load();
@@ -48,7 +49,7 @@ export class RetrainTrigger {
       at,
       budget: { remaining: report.quality.remaining, burn1d: report.quality.burnRates['1d'] ?? null, elapsed: sloElapsed(spec, at) },
       violatedObjectives: violated(input),
-      drifting: undefined, // drift detection is a later capability (DESIGN §2.6)
+      drifting,
       cohorts: (input.cohorts?.(DAY) ?? []).filter((c) => c.flags.length > 0).map((c) => ({ attr: c.attr, value: c.value, qHat: c.quality.qHat })),
       windowMs,
     };

@@ -20,6 +20,8 @@ export interface IngestOptions {
   readonly maxEventAgeMs: number;
   /** Batches waiting for the writer before new ones are refused. */
   readonly maxQueue: number;
+  /** The cohort cap's memory, shared with the drift folder so both fold a value the same way. */
+  readonly cohorts?: CohortRegistry;
 }
 
 export interface IngestResult {
@@ -64,7 +66,7 @@ export class Ingestor {
   private readonly orphans = new Map<string, number>();
 
   constructor(private readonly opts: IngestOptions) {
-    this.cohorts = new CohortRegistry(opts.store);
+    this.cohorts = opts.cohorts ?? new CohortRegistry(opts.store);
   }
 
   get queueDepth(): number {

@@ -4,6 +4,8 @@ import type { QualityBreakdown, QualityDocument } from '../core/quality-report.t
 import type { ServiceReport } from '../core/slo-report.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import type { BodyLimits } from '../ingest/decode-body.ts';
+import type { DriftReader } from '../engine/drift.ts';
+import type { DriftFolder } from '../ingest/drift-folder.ts';
 import type { Ingestor } from '../ingest/ingest.ts';
 import type { Store } from '../store/port.ts';
 import type { Authenticator } from './auth.ts';
@@ -20,5 +22,9 @@ export interface ServerContext {
   /** The quality document of `spec` (DESIGN §2.3–§2.5), optionally broken down. */
   /** Pending and firing alerts as last evaluated. */
   readonly alerts: () => Promise<Alert[]>;
+  /** Drift reports (DESIGN §2.6). */
+  readonly drift: DriftReader;
+  /** Told when a baseline is stored, so new requests are binned by it. */
+  readonly driftFolder: DriftFolder;
   readonly quality: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number, by: QualityBreakdown | null, attr?: string) => Promise<QualityDocument>;
 }

@@ -9,7 +9,10 @@ import { parseDuration } from '../core/duration.ts';
 import { MlsloError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import { formatWindow } from '../core/slo-report.ts';
+import { CohortRegistry } from '../ingest/cohort-registry.ts';
+import { DriftFolder } from '../ingest/drift-folder.ts';
 import { Ingestor } from '../ingest/ingest.ts';
+import { DriftReader } from '../engine/drift.ts';
 import type { Alert } from '../core/alerting/alert.ts';
 import { Evaluator } from '../engine/evaluator.ts';
 import { Dispatcher, type DispatchReport } from '../engine/notify/dispatcher.ts';
@@ -60,15 +63,18 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const policyOf = (spec: ServiceSpec): BurnPolicy => policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
 
   const store = await openStore(cfg.data);
+  const cohorts = new CohortRegistry(store);
   const ingestor = new Ingestor({
-    store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue,
+    store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue, cohorts,
   });
+  const driftFolder = new DriftFolder({ store, specs: () => specMap, cohorts, now, rebuildDays: cfg.driftRebuildDays });
+  const drift = new DriftReader(store, driftFolder);
   const auth = new Authenticator(store);
   const evaluator = new Evaluator({
-    store, specs: () => specMap, policyOf, now, intervalMs: parseDuration(cfg.evalInterval)!, log,
+    store, specs: () => specMap, policyOf, now, intervalMs: parseDuration(cfg.evalInterval)!, log, drift,
   });
   const app = buildServer({
-    store, auth, ingestor, now,
+    store, auth, ingestor, now, drift, driftFolder,
     specs: () => specMap,
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
     alerts: () => evaluator.current(),
@@ -83,6 +89,11 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel } });
 
   await app.listen({ port: cfg.port, host: cfg.host });
+  let drifting: Promise<void> = Promise.resolve();
+  const driftTimer = setInterval(() => {
+    drifting = driftFolder.catchUp().catch((e: unknown) => log(`drift histograms: ${(e as Error).message}`));
+  }, parseDuration(cfg.driftInterval));
+  driftTimer.unref();
   evaluator.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
@@ -123,6 +134,8 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
       demoAbort.abort();
       await demo;
       await evaluator.stop();
+      clearInterval(driftTimer);
+      await drifting;
       await dispatcher.stop();
       await app.close();
       await store.close();

@@ -1,5 +1,5 @@
 /**
- * Defaults the spec applies when a value is omitted (DESIGN §2.1, §2.2, §2.3, §2.5). Tier defaults are
+ * Defaults the spec applies when a value is omitted (DESIGN §2.1, §2.2, §2.3, §2.5, §2.6). Tier defaults are
  * data, one row per tier; an explicit value in the spec always wins.
  */
 import type { OutcomeSource } from '../core/event.ts';
@@ -43,6 +43,11 @@ export const DEFAULTS = {
   retrainBudgetExhaustion: true,
   retrainObjectiveViolations: 3,
   retrainDriftFor: '6h',
+  /** Dataset drift when at least this share of the features drifted (§2.6, as Evidently). */
+  driftDatasetShare: 0.5,
+  /** The production window a drift alert tests, and how long drift must hold before it fires. */
+  driftAlertWindow: '1h',
+  driftAlertFor: '30m',
   latencyClassName: 'default',
 } as const;
 

@@ -258,11 +258,24 @@ export class Reader {
     return ok ? s : undefined;
   }
 
-  /** A positive duration such as `30d`, `12h` or `1d12h`, in milliseconds. */
-  duration(at: At): number | undefined {
+  /**
+   * A positive duration such as `30d`, `12h` or `1d12h`, in milliseconds; with `zero`, also `0` (or a
+   * zero duration such as `0s`).
+   */
+  duration(at: At, opts: { readonly zero?: boolean } = {}): number | undefined {
     const v = this.scalar(at);
+    if (v === 0 || (typeof v === 'string' && isZeroDuration(v))) {
+      if (opts.zero === true) return 0;
+      this.report(at, `must be longer than 0, got ${shown(at.node)}`);
+      return undefined;
+    }
     const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-    if (ms === undefined) this.report(at, `must be a duration such as \`30d\`, \`12h\` or \`1d12h\`, got ${shown(at.node)}`);
+    if (ms === undefined) this.report(at, `must be a duration such as \`30d\`, \`12h\` or \`1d12h\`${opts.zero === true ? ' (or `0`)' : ''}, got ${shown(at.node)}`);
     return ms;
   }
+}
+
+/** `0`, or a well-formed duration whose every unit is zero (`0s`, `0h0m`). */
+function isZeroDuration(text: string): boolean {
+  return text === '0' || (!/[1-9]/.test(text) && parseDuration(text.replace(/\d+/g, '1')) !== undefined);
 }

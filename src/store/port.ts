@@ -5,6 +5,7 @@
  * Ingest runs as lookup → pure decision (src/ingest) → commit; one writer at a time (src/ingest/writer.ts)
  * so nothing changes between the two calls. `commitIngest` is atomic and durable when it resolves.
  */
+import type { FeatureHistogram } from '../core/drift/histogram.ts';
 import type { InferenceEvent, OutcomeEvent, OutcomeSource } from '../core/event.ts';
 import type { MetricSums, QualityAcc, RollupCell } from '../core/rollup.ts';
 import type { Resolution } from '../core/window-plan.ts';
@@ -233,6 +234,8 @@ export interface BaselineFeature {
 
 /** A baseline's description, without its values (listings). */
 export interface BaselineMeta {
+  /** Store-assigned, unique; drift histograms are binned by the baseline with this id (their layout). */
+  readonly id: string;
   readonly service: string;
   /** Model version the baseline belongs to; `''` when uploaded without one. */
   readonly model: string;
@@ -244,6 +247,60 @@ export interface BaselineMeta {
 /** A training sample (DESIGN §2.6): one column of `rows` values per feature, `null` where missing. */
 export interface BaselineRecord extends BaselineMeta {
   readonly values: Readonly<Record<string, readonly BaselineValue[]>>;
+}
+
+/** A baseline to store: the store assigns its id. */
+export type NewBaseline = Omit<BaselineRecord, 'id'>;
+
+/** A stored inference in the store's insert order (`seq` grows with every insert): the drift folder's feed. */
+export interface InferenceTail {
+  readonly seq: number;
+  readonly event: InferenceEvent;
+  /** false for excluded error types (spec `errors.exclude`), which drift leaves out like every SLI. */
+  readonly eligible: boolean;
+}
+
+export interface InferenceTailQuery {
+  /** Inferences with `seq > afterSeq` … */
+  readonly afterSeq: number;
+  /** … and `seq <= uptoSeq` when given, … */
+  readonly uptoSeq?: number;
+  /** … of this service only, … */
+  readonly service?: string;
+  /** … with `ts >= fromTs`; in `seq` order, at most `limit`. */
+  readonly fromTs?: number;
+  readonly limit: number;
+}
+
+/**
+ * One drift histogram cell (DESIGN §2.6): the values of one feature of the requests of one service and
+ * model in one hour or day bucket, overall (`attr` = `value` = '') or of one cohort value, binned by the
+ * baseline `layout` (a baseline id; core/drift/layout.ts).
+ */
+export interface DriftCellKey {
+  readonly service: string;
+  readonly layout: string;
+  readonly resolution: 'h' | 'd';
+  readonly bucket: number;
+  readonly model: string;
+  readonly feature: string;
+  readonly attr: string;
+  readonly value: string;
+}
+
+export interface DriftCell extends DriftCellKey {
+  readonly hist: FeatureHistogram;
+}
+
+export interface DriftCellQuery {
+  readonly service: string;
+  readonly layout: string;
+  readonly resolution: 'h' | 'd';
+  /** Buckets with `from <= bucket < to`. */
+  readonly from: number;
+  readonly to: number;
+  /** false: only the overall cells (`attr` = ''); true: cohort cells as well. */
+  readonly cohorts: boolean;
 }
 
 export interface Store {
@@ -292,8 +349,8 @@ export interface Store {
   /** Retrain requests, newest first. */
   retrainHistory(q: { readonly service?: string; readonly limit: number }): Promise<RetrainRequestRecord[]>;
 
-  /** Stores a baseline; earlier ones are kept (listBaselines), the newest wins in getBaseline. */
-  saveBaseline(b: BaselineRecord): Promise<void>;
+  /** Stores a baseline and returns its id; earlier ones are kept (listBaselines), the newest wins in getBaseline. */
+  saveBaseline(b: NewBaseline): Promise<string>;
   /**
    * The newest baseline of `model` when it has one; otherwise (or without `model`) the newest of the
    * service, so a new model version is compared with the last uploaded sample. Newest: latest
@@ -302,6 +359,22 @@ export interface Store {
   getBaseline(service: string, model?: string): Promise<BaselineRecord | undefined>;
   /** The service's baselines without values, newest first. */
   listBaselines(service: string): Promise<BaselineMeta[]>;
+
+  /** Stored inferences in insert order (the drift folder's feed and its rebuilds). */
+  readInferencesAfter(q: InferenceTailQuery): Promise<InferenceTail[]>;
+  /** The `seq` of the newest stored inference; 0 when there is none. */
+  lastInferenceSeq(): Promise<number>;
+  /** The drift folder's state (engine-owned JSON), or undefined before its first save. */
+  loadDriftState(): Promise<string | undefined>;
+  /**
+   * Adds each cell's histogram to the stored cell with the same key (core/drift/histogram.ts mergeInto;
+   * a new key stores it as is) and replaces the drift folder's state, atomically: the state's position
+   * in the inference feed never disagrees with the folded cells.
+   */
+  mergeDriftCells(cells: readonly DriftCell[], state: string): Promise<void>;
+  readDriftCells(q: DriftCellQuery): Promise<DriftCell[]>;
+  /** Deletes the service's cells of every layout but `keep` (after a new baseline's cells are rebuilt). */
+  dropDriftLayouts(service: string, keep: string): Promise<void>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;

@@ -78,7 +78,7 @@ test('every other default', () => {
   assert.equal(s.cohortCap, 200);
   assert.deepEqual(s.cohorts, []);
   assert.deepEqual(s.errors, { exclude: ['client_error'] });
-  assert.deepEqual(s.drift, { features: {}, critical: [] });
+  assert.deepEqual(s.drift, { features: {}, critical: [], overrides: {}, datasetShare: 0.5, alertWindowMs: 3_600_000, alertForMs: 30 * 60_000 });
   assert.deepEqual(s.notify, {});
   assert.equal(s.retrain, undefined);
   assert.deepEqual(s.quality, {
@@ -156,4 +156,60 @@ spec:
   if (!bad.ok) {
     assert.deepEqual(bad.problems.map((p) => p.pointer).sort(), ['/spec/retrain/when/driftFor', '/spec/retrain/when/objectiveViolations', '/spec/retrain/when/sometimes']);
   }
+});
+
+test('drift: an empty section takes every default; explicit values and overrides win', () => {
+  assert.deepEqual(ok(spec(2, 'drift: {}')).drift, { features: {}, critical: [], overrides: {}, datasetShare: 0.5, alertWindowMs: 3_600_000, alertForMs: 30 * 60_000 });
+  const s = ok(spec(2, `drift:
+  features: {amount: numeric, country: categorical}
+  critical: [amount]
+  overrides:
+    amount: {method: psi, threshold: 0.2}
+    country: {threshold: 0.15}
+    cardAgeDays: {method: ks, threshold: 0.01}
+    prediction.score: {method: ks}
+    basket: {method: wasserstein, threshold: 1.5}
+  datasetShare: 1
+  alertWindow: 1d
+  alertFor: 1h30m`));
+  assert.deepEqual(s.drift, {
+    features: { amount: 'numeric', country: 'categorical' },
+    critical: ['amount'],
+    overrides: {
+      amount: { method: 'psi', threshold: 0.2 },
+      country: { method: undefined, threshold: 0.15 },
+      cardAgeDays: { method: 'ks', threshold: 0.01 },
+      'prediction.score': { method: 'ks', threshold: undefined },
+      basket: { method: 'wasserstein', threshold: 1.5 },
+    },
+    datasetShare: 1,
+    alertWindowMs: DAY_MS,
+    alertForMs: 90 * 60_000,
+  });
+});
+
+test('drift: alertFor may be zero (fire at once); alertWindow may not', () => {
+  for (const zero of ['0', '0s', '0m', '"0"', '0h0m']) assert.equal(ok(spec(2, `drift: {alertFor: ${zero}}`)).drift.alertForMs, 0, zero);
+  const bad = spec(2, 'drift: {alertWindow: 0m, alertFor: 0}');
+  assert.deepEqual(!bad.ok && bad.problems.map((p) => [p.pointer, p.message]), [['/spec/drift/alertWindow', 'must be longer than 0, got `0m`']]);
+});
+
+test('drift: the threshold bound depends on the method', () => {
+  // Without a method any positive number passes: the default method is not known until the baseline is.
+  assert.equal(ok(spec(2, 'drift: {overrides: {a: {threshold: 3}}}')).drift.overrides['a']?.threshold, 3);
+  for (const method of ['ks', 'chi2', 'z']) {
+    const bad = spec(2, `drift: {overrides: {a: {method: ${method}, threshold: 1}}}`);
+    assert.deepEqual(!bad.ok && bad.problems.map((p) => p.pointer), ['/spec/drift/overrides/a/threshold'], method);
+  }
+  for (const method of ['wasserstein', 'jensenshannon', 'psi']) {
+    assert.equal(ok(spec(2, `drift: {overrides: {a: {method: ${method}, threshold: 1}}}`)).drift.overrides['a']?.threshold, 1, method);
+  }
+  for (const p of ['prediction.label', 'prediction.score', 'prediction.value']) ok(spec(2, `drift: {overrides: {${p}: {method: psi}}}`));
+});
+
+test('drift: a feature called `__proto__` is a feature, not a prototype', () => {
+  const s = ok(spec(2, 'drift: {features: {__proto__: numeric}, overrides: {__proto__: {method: psi}}}'));
+  assert.deepEqual(Object.keys(s.drift.features), ['__proto__']);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(s.drift.overrides, '__proto__')?.value, { method: 'psi', threshold: undefined });
+  assert.equal(Object.getPrototypeOf(s.drift.overrides), Object.prototype);
 });

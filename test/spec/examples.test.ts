@@ -39,7 +39,9 @@ test('fraud-scorer: tier 0 with per-cohort objectives, as written', () => {
   assert.deepEqual(s.retrain, {
     webhook: 'https://ci.payments.example/hooks/retrain-fraud-scorer', cooldownMs: 14 * DAY_MS, budgetExhaustion: true, objectiveViolations: 3, driftForMs: 6 * 3_600_000,
   });
-  assert.ok(Object.isFrozen(s) && Object.isFrozen(s.latency.classes[0]));
+  assert.deepEqual(s.drift.overrides, { amount: { method: 'psi', threshold: 0.2 } });
+  assert.deepEqual([s.drift.datasetShare, s.drift.alertWindowMs, s.drift.alertForMs], [0.5, 3_600_000, 30 * 60_000]);
+  assert.ok(Object.isFrozen(s) && Object.isFrozen(s.latency.classes[0]) && Object.isFrozen(s.drift.overrides['amount']));
 });
 
 test('search-ranker: calendar month, k, tier-1 defaults', () => {

@@ -27,6 +27,13 @@ const specArb = fc.record({
   lastThreshold: fc.integer({ min: 1, max: 100_000 }),
   cohorts: fc.uniqueArray(ident, { maxLength: 4 }),
   target: fc.integer({ min: 1, max: 10_000 }).map((n) => n / 10_000),
+  datasetShare: fc.option(fc.integer({ min: 1, max: 10_000 }).map((n) => n / 10_000), { nil: undefined }),
+  alertWindowMin: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
+  alertForMin: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: undefined }),
+  overrides: fc.dictionary(ident, fc.record({
+    method: fc.option(fc.constantFrom('wasserstein', 'jensenshannon', 'psi' as const), { nil: undefined }),
+    threshold: fc.double({ min: 1e-6, max: 100, noNaN: true }),
+  }), { maxKeys: 4 }),
 });
 
 test('numbers round-trip through YAML into the ServiceSpec, defaults filling the gaps', () => {
@@ -48,6 +55,12 @@ test('numbers round-trip through YAML into the ServiceSpec, defaults filling the
         ] },
         cohorts: g.cohorts,
         quality: { k: g.k, minSamples: g.minSamples, objectives: [{ metric: 'hit', target: g.target, perCohort: true }] },
+        drift: Object.fromEntries(Object.entries({
+          overrides: Object.fromEntries(Object.entries(g.overrides).map(([f, o]) => [f, o.method === undefined ? { threshold: o.threshold } : o])),
+          datasetShare: g.datasetShare,
+          alertWindow: g.alertWindowMin === undefined ? undefined : `${g.alertWindowMin}m`,
+          alertFor: g.alertForMin === undefined ? undefined : `${g.alertForMin}m`,
+        }).filter(([, v]) => v !== undefined)),
       },
     };
     const r = parseSpec(stringify(doc), 'gen.yaml');
@@ -65,6 +78,14 @@ test('numbers round-trip through YAML into the ServiceSpec, defaults filling the
     assert.deepEqual(s.quality.verdict, { task: 'ranking', k: g.k });
     assert.deepEqual(s.quality.objectives, [{ metric: 'hit', target: g.target, perCohort: true }]);
     assert.deepEqual(s.cohorts, g.cohorts);
+    assert.deepEqual(s.drift, {
+      features: {},
+      critical: [],
+      overrides: Object.fromEntries(Object.entries(g.overrides).map(([f, o]) => [f, { method: o.method, threshold: o.threshold }])),
+      datasetShare: g.datasetShare ?? 0.5,
+      alertWindowMs: (g.alertWindowMin ?? 60) * 60_000,
+      alertForMs: (g.alertForMin ?? 30) * 60_000,
+    });
     assert.deepEqual(s.latency.classes.map((c) => c.thresholdMs), [...g.classes.map((c) => c.thresholdMs), g.lastThreshold]);
     assert.deepEqual(s.latency.classes.slice(0, -1).map((c) => c.when?.all[0]?.value), g.classes.map((c) => c.bound));
   }), { numRuns: 200 });

@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { InferenceEvent, OutcomeEvent } from '../../src/core/event.ts';
+import { addValue, emptyHistogram, type FeatureHistogram } from '../../src/core/drift/histogram.ts';
 import { addLatency, quantile, sketchCount } from '../../src/core/latency-sketch.ts';
 import { classAcc, createCell, negateQuality, verdictQuality, type QualityAcc, type RollupCell } from '../../src/core/rollup.ts';
 import {
   refKey,
-  type ApiKeyRecord, type IngestWrite, type NewInference, type RollupDelta, type RollupRow, type Store, type VerdictStep,
+  type ApiKeyRecord, type DriftCellQuery, type IngestWrite, type NewInference, type RollupDelta, type RollupRow, type Store, type VerdictStep,
 } from '../../src/store/port.ts';
 import { outboxContract } from './outbox-contract.ts';
 
@@ -363,30 +364,81 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       const v6 = { service: SVC, model: 'v6', createdAt: 10, rows: 3, features, values: { amount: [1.5, null, -2e300], country: ['BR', null, 'a"b\u00e9'] } };
       const v7old = { ...v6, model: 'v7', createdAt: 20, values: { amount: [1, 2, 3], country: ['x', 'y', 'z'] } };
       const v7 = { ...v6, model: 'v7', createdAt: 30, rows: 2, values: { amount: [0.1, 0.2], country: ['PT', 7] } };
-      await s.saveBaseline(v6);
-      await s.saveBaseline(v7);
-      await s.saveBaseline(v7old); // saved later but older
+      const id6 = await s.saveBaseline(v6);
+      const id7 = await s.saveBaseline(v7);
+      const id7old = await s.saveBaseline(v7old); // saved later but older
       await s.saveBaseline({ ...v6, service: OTHER, createdAt: 40 });
-      assert.deepEqual(await s.getBaseline(SVC, 'v6'), v6);
-      assert.deepEqual(await s.getBaseline(SVC, 'v7'), v7);
-      assert.deepEqual(await s.getBaseline(SVC), v7, 'no model: the service\'s newest');
-      assert.deepEqual(await s.getBaseline(SVC, 'v8'), v7, 'a model without a baseline: the service\'s newest');
+      assert.equal(new Set([id6, id7, id7old]).size, 3, 'every baseline gets its own id');
+      assert.deepEqual(await s.getBaseline(SVC, 'v6'), { ...v6, id: id6 });
+      assert.deepEqual(await s.getBaseline(SVC, 'v7'), { ...v7, id: id7 });
+      assert.deepEqual(await s.getBaseline(SVC), { ...v7, id: id7 }, 'no model: the service\'s newest');
+      assert.deepEqual(await s.getBaseline(SVC, 'v8'), { ...v7, id: id7 }, 'a model without a baseline: the service\'s newest');
       assert.equal(await s.getBaseline('nobody'), undefined);
       const list = await s.listBaselines(SVC);
-      assert.deepEqual(list.map((b) => [b.model, b.createdAt, b.rows]), [['v7', 30, 2], ['v7', 20, 3], ['v6', 10, 3]]);
+      assert.deepEqual(list.map((b) => [b.id, b.model, b.createdAt, b.rows]), [[id7, 'v7', 30, 2], [id7old, 'v7', 20, 3], [id6, 'v6', 10, 3]]);
       assert.deepEqual(list[0]?.features, features);
       assert.ok(list.every((b) => !('values' in b)));
       // a same-time save is newer than the one before it
       const tie = { ...v7, values: { amount: [9, 9], country: ['t', 't'] } };
-      await s.saveBaseline(tie);
-      assert.deepEqual(await s.getBaseline(SVC, 'v7'), tie);
+      const idTie = await s.saveBaseline(tie);
+      assert.deepEqual(await s.getBaseline(SVC, 'v7'), { ...tie, id: idTie });
     }));
 
     it('round-trips a large numeric baseline column exactly', () => withStore(async (s) => {
       const amount = Array.from({ length: 100_000 }, (_, i) => (i % 97 === 0 ? null : Math.sin(i) * 1e6));
       const b = { service: SVC, model: 'v7', createdAt: 1, rows: amount.length, features: { amount: { type: 'numeric' as const, inferred: true } }, values: { amount } };
-      await s.saveBaseline(b);
-      assert.deepEqual(await s.getBaseline(SVC, 'v7'), b);
+      const id = await s.saveBaseline(b);
+      assert.deepEqual(await s.getBaseline(SVC, 'v7'), { ...b, id });
+    }));
+
+    it('feeds stored inferences in insert order, filtered by service, time and seq', () => withStore(async (s) => {
+      assert.equal(await s.lastInferenceSeq(), 0);
+      assert.deepEqual(await s.readInferencesAfter({ afterSeq: 0, limit: 10 }), []);
+      const a = inference('r-a', { ts: T1000 });
+      const b = inference('r-b', { service: OTHER, ts: T1030 });
+      const c = inference('r-c', { ts: T1059, error: 'client_error' });
+      await s.commitIngest(write({ inferences: [newInference(a), newInference(b)] }));
+      await s.commitIngest(write({ inferences: [newInference(c, { eligible: false })] }));
+      const all = await s.readInferencesAfter({ afterSeq: 0, limit: 10 });
+      assert.deepEqual(all.map((t) => [t.event.id, t.eligible]), [['r-a', true], ['r-b', true], ['r-c', false]]);
+      assert.deepEqual(all[0]!.event, a, 'the event round-trips');
+      const seqs = all.map((t) => t.seq);
+      assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!, 'seq grows with insert order');
+      assert.equal(await s.lastInferenceSeq(), seqs[2]);
+      assert.deepEqual((await s.readInferencesAfter({ afterSeq: seqs[0]!, limit: 10 })).map((t) => t.event.id), ['r-b', 'r-c']);
+      assert.deepEqual((await s.readInferencesAfter({ afterSeq: 0, limit: 2 })).map((t) => t.event.id), ['r-a', 'r-b']);
+      assert.deepEqual((await s.readInferencesAfter({ afterSeq: 0, uptoSeq: seqs[1]!, limit: 10 })).map((t) => t.event.id), ['r-a', 'r-b']);
+      assert.deepEqual((await s.readInferencesAfter({ afterSeq: 0, service: SVC, limit: 10 })).map((t) => t.event.id), ['r-a', 'r-c']);
+      assert.deepEqual((await s.readInferencesAfter({ afterSeq: 0, fromTs: T1030, limit: 10 })).map((t) => t.event.id), ['r-b', 'r-c']);
+    }));
+
+    it('adds drift histograms cell by cell with the folder state, reads ranges, drops old layouts', () => withStore(async (s) => {
+      const layout = { kind: 'numeric' as const, edges: [10, 20], exact: true };
+      const histOf = (...xs: unknown[]): FeatureHistogram => {
+        const h = emptyHistogram(layout);
+        for (const x of xs) addValue(h, layout, x);
+        return h;
+      };
+      const key = { service: SVC, layout: 'L1', resolution: 'h' as const, bucket: T1000, model: 'v7', feature: 'amount', attr: '', value: '' };
+      assert.equal(await s.loadDriftState(), undefined);
+      await s.mergeDriftCells([{ ...key, hist: histOf(5, 10, null) }, { ...key, attr: 'region', value: 'eu', hist: histOf(15) }], '{"watermark":1}');
+      await s.mergeDriftCells([{ ...key, hist: histOf(10, 25) }, { ...key, bucket: T1000 + HOUR, hist: histOf(30) }], '{"watermark":2}');
+      await s.mergeDriftCells([{ ...key, layout: 'L0', hist: histOf(1) }, { ...key, service: OTHER, hist: histOf(1) }], '{"watermark":3}');
+      assert.equal(await s.loadDriftState(), '{"watermark":3}');
+      const read = async (q: Partial<DriftCellQuery> = {}) => (await s.readDriftCells({ service: SVC, layout: 'L1', resolution: 'h', from: T1000, to: T1000 + HOUR, cohorts: false, ...q }))
+        .map((c) => [c.bucket, c.attr, c.value, c.feature, c.hist.count, c.hist.missing, Array.from(c.hist.counts)]);
+      // bins: (−∞,10) {10} (10,20) {20} (20,∞) — the two merges added: 5, 10, 10, 25 and one missing
+      assert.deepEqual(await read(), [[T1000, '', '', 'amount', 4, 1, [1, 2, 0, 0, 1]]]);
+      assert.deepEqual(await read({ cohorts: true }), [[T1000, '', '', 'amount', 4, 1, [1, 2, 0, 0, 1]], [T1000, 'region', 'eu', 'amount', 1, 0, [0, 0, 1, 0, 0]]]);
+      assert.deepEqual((await read({ to: T1000 + 2 * HOUR })).map((r) => r[0]), [T1000, T1000 + HOUR]);
+      assert.deepEqual(await read({ resolution: 'd' }), []);
+      const sums = (await s.readDriftCells({ service: SVC, layout: 'L1', resolution: 'h', from: T1000, to: T1000 + HOUR, cohorts: false }))[0]!.hist;
+      assert.equal(sums.kind === 'numeric' ? sums.sums[2] : undefined, 25, 'Σx of the open bin (20, ∞)');
+      assert.equal((await read({ layout: 'L0' })).length, 1);
+      await s.dropDriftLayouts(SVC, 'L1');
+      assert.deepEqual(await read({ layout: 'L0' }), [], 'the old layout is gone');
+      assert.equal((await read()).length, 1, 'the kept layout stays');
+      assert.equal((await read({ service: OTHER, layout: 'L1' })).length, 1, 'other services keep theirs');
     }));
 
     it('round-trips API keys with their service scope', () => withStore(async (s) => {

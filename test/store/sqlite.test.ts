@@ -71,7 +71,7 @@ describe('sqlite store', () => {
       assert.deepEqual(migrate(raw), []);
       assert.deepEqual(migrate(raw), []);
       const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-      assert.deepEqual(tables, ['alert', 'alert_transition', 'api_key', 'baseline', 'baseline_column', 'delivery', 'inference', 'outcome', 'retrain_request', 'retrain_state', 'rollup_d', 'rollup_h', 'rollup_m', 'verdict_step', 'verdict_time_d', 'verdict_time_h', 'verdict_time_m']);
+      assert.deepEqual(tables, ['alert', 'alert_transition', 'api_key', 'baseline', 'baseline_column', 'delivery', 'drift_cell', 'drift_state', 'inference', 'outcome', 'retrain_request', 'retrain_state', 'rollup_d', 'rollup_h', 'rollup_m', 'verdict_step', 'verdict_time_d', 'verdict_time_h', 'verdict_time_m']);
       // A migration set with a new version applies just that one.
       const next = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, name: 'test', sql: 'CREATE TABLE extra (x)' }];
       assert.deepEqual(migrate(raw, next), [SCHEMA_VERSION + 1]);

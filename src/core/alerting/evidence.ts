@@ -6,6 +6,7 @@ import type { BurnSeverity } from '../burn-policy.ts';
 import type { GroupFlag } from '../quality-metrics/cohort-significance.ts';
 import type { ObjectiveResult } from '../quality-metrics/objectives.ts';
 import type { Dimension, Interval } from '../slo-report.ts';
+import type { DriftMethod } from '../spec.ts';
 import type { CohortRef } from './alert-id.ts';
 
 /**
@@ -118,7 +119,7 @@ export interface CoverageEvidence {
   readonly lookbackMs: number;
 }
 
-/** Hook for drift alerts (a later issue computes these). */
+/** What a drift alert saw (drift-alerts.ts): the window's per-feature results against the baseline. */
 export interface DriftEvidence {
   readonly kind: 'drift';
   readonly window: string;
@@ -127,8 +128,9 @@ export interface DriftEvidence {
   readonly driftedShare: number;
   readonly features: ReadonlyArray<{
     readonly name: string;
-    readonly method: 'ks' | 'wasserstein' | 'chi2' | 'z' | 'jensenshannon';
-    readonly statistic: number;
+    readonly method: DriftMethod;
+    /** null when the window had no value of the feature. */
+    readonly statistic: number | null;
     readonly threshold: number;
     readonly drifted: boolean;
     readonly critical: boolean;

@@ -79,10 +79,20 @@ const clip01 = (p: number): number => (p < 0 ? 0 : p > 1 ? 1 : p);
 
 /** Two-sample two-sided KS test (scipy 1.10 `ks_2samp(a, b, method=method)`). */
 export function ks2samp(a: readonly number[], b: readonly number[], method: KsMethod = 'auto'): KsResult {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) throw new RangeError('ks2samp: both samples must be non-empty');
-  let d = ksStatistic(a, b);
+  if (a.length === 0 || b.length === 0) throw new RangeError('ks2samp: both samples must be non-empty');
+  return ksPValue(ksStatistic(a, b), a.length, b.length, method);
+}
+
+/**
+ * The p-value half of ks2samp: scipy's method choice and p-value for a statistic D between samples of
+ * sizes n1 and n2 (positive integers). D need not come from raw arrays — a difference of two ECDF values
+ * a/n1 − b/n2 computed as in ksStatistic gives the same bits, and in exact mode D is snapped to
+ * h/lcm(n1, n2) with h = round(D·lcm) exactly as scipy does.
+ */
+export function ksPValue(statistic: number, n1: number, n2: number, method: KsMethod = 'auto'): KsResult {
+  if (!(Number.isInteger(n1) && Number.isInteger(n2) && n1 > 0 && n2 > 0)) throw new RangeError('ksPValue: sample sizes must be positive integers');
+  if (!(statistic >= 0 && statistic <= 1)) throw new RangeError(`ksPValue: statistic ${statistic} outside [0, 1]`);
+  let d = statistic;
   const g = gcd(n1, n2);
   const n1g = n1 / g;
   const n2g = n2 / g;

@@ -97,7 +97,7 @@ export function wassersteinDistance(
 }
 
 /** numpy.std(x) (ddof 0): sqrt(mean(|x − mean|²)), means by pairwise summation as numpy. */
-export function stdDdof0(x: readonly number[]): number {
+export function stdDdof0(x: ArrayLike<number>): number {
   if (x.length === 0) throw new RangeError('stdDdof0: empty sample');
   const n = x.length;
   const mean = pairwiseSum(x) / n;

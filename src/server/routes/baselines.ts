@@ -19,7 +19,7 @@ const UPLOAD_QUERY = {
 const CHUNK_CHARS = 1 << 20;
 
 function metaJson(b: BaselineMeta): Record<string, unknown> {
-  return { model: b.model === '' ? null : b.model, createdAt: new Date(b.createdAt).toISOString(), rows: b.rows, features: b.features };
+  return { id: b.id, model: b.model === '' ? null : b.model, createdAt: new Date(b.createdAt).toISOString(), rows: b.rows, features: b.features };
 }
 
 export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -42,9 +42,10 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     for (let i = 0; i < text.length; i += CHUNK_CHARS) parser.push(text.slice(i, i + CHUNK_CHARS));
     const parsed = parser.end();
     const model = req.query.model ?? '';
-    await ctx.store.saveBaseline({ service: name, model, createdAt: ctx.now(), rows: parsed.rows, features: parsed.features, values: parsed.values });
+    const id = await ctx.store.saveBaseline({ service: name, model, createdAt: ctx.now(), rows: parsed.rows, features: parsed.features, values: parsed.values });
+    ctx.driftFolder.baselineChanged(name);
     return reply.status(201).send({
-      service: name, model: model === '' ? null : model, rows: parsed.rows, features: parsed.features,
+      id, service: name, model: model === '' ? null : model, rows: parsed.rows, features: parsed.features,
       rejected: parsed.rejected, rejectedCount: parsed.rejectedCount,
     });
   });

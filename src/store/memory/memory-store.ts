@@ -3,6 +3,7 @@
  * go through JSON like the SQLite bodies do, and cells are copied in and out, so callers can never alias
  * stored state.
  */
+import { decodeHistogram, encodeHistogram, mergeInto } from '../../core/drift/histogram.ts';
 import type { InferenceEvent, OutcomeEvent } from '../../core/event.ts';
 import { addQuality, createQualityAcc, mergeCell, type QualityAcc } from '../../core/rollup.ts';
 import { bucketStart, cloneCell, foldDeltas, RESOLUTIONS, rowKey, type FoldedRow } from '../fold-deltas.ts';
@@ -10,7 +11,8 @@ import {
   refKey,
   type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
-  type RetrainRequestRecord, type BaselineMeta, type BaselineRecord,
+  type RetrainRequestRecord, type BaselineMeta, type BaselineRecord, type NewBaseline,
+  type DriftCell, type DriftCellKey, type DriftCellQuery, type InferenceTail, type InferenceTailQuery,
 } from '../port.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
@@ -63,6 +65,10 @@ class MemoryStore implements Store {
   /** In save order; copied in and out. */
   readonly #baselines: BaselineRecord[] = [];
   #seq = 0;
+  /** Inferences in insert order; `seq` is the 1-based position. */
+  readonly #feed: Array<{ readonly seq: number; readonly key: string; readonly service: string; readonly ts: number }> = [];
+  readonly #driftCells = new Map<string, DriftCell>();
+  #driftState: string | undefined;
 
   close(): Promise<void> {
     return Promise.resolve();
@@ -101,7 +107,9 @@ class MemoryStore implements Store {
   commitIngest(w: IngestWrite): Promise<void> {
     for (const n of w.inferences) {
       const e = n.event;
-      this.#inferences.set(refKey(e.service, e.id), {
+      const key = refKey(e.service, e.id);
+      if (!this.#inferences.has(key)) this.#feed.push({ seq: this.#feed.length + 1, key, service: e.service, ts: e.ts });
+      this.#inferences.set(key, {
         body: JSON.stringify(e),
         contentHash: n.contentHash,
         inputClass: n.inputClass,
@@ -250,9 +258,10 @@ class MemoryStore implements Store {
     return Promise.resolve(all.slice(0, q.limit).map(({ t }) => ({ ...t })));
   }
 
-  saveBaseline(b: BaselineRecord): Promise<void> {
-    this.#baselines.push(structuredClone(b));
-    return Promise.resolve();
+  saveBaseline(b: NewBaseline): Promise<string> {
+    const id = String(this.#baselines.length + 1);
+    this.#baselines.push(structuredClone({ ...b, id }));
+    return Promise.resolve(id);
   }
 
   getBaseline(service: string, model?: string): Promise<BaselineRecord | undefined> {
@@ -268,6 +277,55 @@ class MemoryStore implements Store {
   #newestBaselines(service: string): BaselineRecord[] {
     return this.#baselines.map((b, i) => ({ b, i })).filter(({ b }) => b.service === service)
       .sort((x, y) => y.b.createdAt - x.b.createdAt || y.i - x.i).map(({ b }) => b);
+  }
+
+  readInferencesAfter(q: InferenceTailQuery): Promise<InferenceTail[]> {
+    const out: InferenceTail[] = [];
+    const upto = Math.min(q.uptoSeq ?? Number.MAX_SAFE_INTEGER, this.#feed.length);
+    for (let i = Math.max(0, q.afterSeq); i < upto && out.length < q.limit; i++) {
+      const f = this.#feed[i]!;
+      if ((q.service !== undefined && f.service !== q.service) || (q.fromTs !== undefined && f.ts < q.fromTs)) continue;
+      const rec = this.#inferences.get(f.key)!;
+      out.push({ seq: f.seq, eligible: rec.eligible, event: JSON.parse(rec.body) as InferenceEvent });
+    }
+    return Promise.resolve(out);
+  }
+
+  lastInferenceSeq(): Promise<number> {
+    return Promise.resolve(this.#feed.length);
+  }
+
+  loadDriftState(): Promise<string | undefined> {
+    return Promise.resolve(this.#driftState);
+  }
+
+  mergeDriftCells(cells: readonly DriftCell[], state: string): Promise<void> {
+    for (const c of cells) {
+      const k = driftKey(c);
+      const stored = this.#driftCells.get(k);
+      // Copy through the codec, so callers' histograms and the stored ones never alias.
+      const add = decodeHistogram(encodeHistogram(c.hist));
+      if (stored === undefined) this.#driftCells.set(k, { ...c, hist: add });
+      else mergeInto(stored.hist, add);
+    }
+    this.#driftState = state;
+    return Promise.resolve();
+  }
+
+  readDriftCells(q: DriftCellQuery): Promise<DriftCell[]> {
+    const out: DriftCell[] = [];
+    for (const c of this.#driftCells.values()) {
+      if (c.service !== q.service || c.layout !== q.layout || c.resolution !== q.resolution || c.bucket < q.from || c.bucket >= q.to) continue;
+      if (!q.cohorts && c.attr !== '') continue;
+      out.push({ ...c, hist: decodeHistogram(encodeHistogram(c.hist)) });
+    }
+    out.sort((a, b) => a.bucket - b.bucket || cmp(a.attr, b.attr) || cmp(a.value, b.value) || cmp(a.model, b.model) || cmp(a.feature, b.feature));
+    return Promise.resolve(out);
+  }
+
+  dropDriftLayouts(service: string, keep: string): Promise<void> {
+    for (const [k, c] of this.#driftCells) if (c.service === service && c.layout !== keep) this.#driftCells.delete(k);
+    return Promise.resolve();
   }
 
   createKey(k: ApiKeyRecord): Promise<void> {
@@ -288,6 +346,10 @@ class MemoryStore implements Store {
     all.sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id));
     return Promise.resolve(all);
   }
+}
+
+function driftKey(c: DriftCellKey): string {
+  return [c.service, c.layout, c.resolution, c.bucket, c.attr, c.value, c.model, c.feature].join('\u0000');
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {

@@ -42,5 +42,5 @@ export interface BaselineDbRow {
 }
 
 export function baselineMetaFromDb(r: BaselineDbRow): BaselineMeta {
-  return { service: r.service, model: r.model, createdAt: r.createdAt, rows: r.rows, features: JSON.parse(r.features) as BaselineMeta['features'] };
+  return { id: String(r.id), service: r.service, model: r.model, createdAt: r.createdAt, rows: r.rows, features: JSON.parse(r.features) as BaselineMeta['features'] };
 }

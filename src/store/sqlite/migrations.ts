@@ -187,6 +187,20 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (baseline_id, feature)) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'drift histograms',
+    sql: `
+      -- One mergeable histogram per cell (port.ts DriftCellKey; core/drift/histogram.ts encodeHistogram).
+      -- attr = value = '' is all traffic. Key order serves readDriftCells' range scan.
+      CREATE TABLE drift_cell (service TEXT NOT NULL, layout TEXT NOT NULL, resolution TEXT NOT NULL,
+        bucket INTEGER NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL, model TEXT NOT NULL,
+        feature TEXT NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (service, layout, resolution, bucket, attr, value, model, feature)) WITHOUT ROWID;
+      -- The drift folder's position in the inference feed and its rebuilds (engine-owned JSON).
+      CREATE TABLE drift_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -12,13 +12,16 @@
  * power-loss durability, so FULL it is.
  */
 import Database from 'better-sqlite3';
+import { decodeHistogram, encodeHistogram, mergeInto } from '../../core/drift/histogram.ts';
+import type { InferenceEvent } from '../../core/event.ts';
 import { MlsloError } from '../../core/errors.ts';
 import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
   refKey,
   type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type RetrainRequestRecord, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
-  type BaselineMeta, type BaselineRecord, type BaselineValue,
+  type BaselineMeta, type BaselineRecord, type BaselineValue, type NewBaseline,
+  type DriftCell, type DriftCellQuery, type InferenceTail, type InferenceTailQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep, type VerdictTimeRow,
 } from '../port.ts';
 import {
@@ -357,13 +360,12 @@ export class SqliteStore implements Store {
 
   // ---- baselines -----------------------------------------------------------------------------------
 
-  saveBaseline(b: BaselineRecord): Promise<void> {
-    return this.#guard('saving a baseline', () => {
-      this.#db.transaction(() => {
-        const id = this.#st.insertBaseline.run(b.service, b.model, b.createdAt, b.rows, JSON.stringify(b.features)).lastInsertRowid;
-        for (const [name, column] of Object.entries(b.values)) this.#st.insertBaselineColumn.run(id, name, encodeColumn(column));
-      }).immediate();
-    });
+  saveBaseline(b: NewBaseline): Promise<string> {
+    return this.#guard('saving a baseline', () => this.#db.transaction(() => {
+      const id = this.#st.insertBaseline.run(b.service, b.model, b.createdAt, b.rows, JSON.stringify(b.features)).lastInsertRowid;
+      for (const [name, column] of Object.entries(b.values)) this.#st.insertBaselineColumn.run(id, name, encodeColumn(column));
+      return String(id);
+    }).immediate());
   }
 
   getBaseline(service: string, model?: string): Promise<BaselineRecord | undefined> {
@@ -379,6 +381,62 @@ export class SqliteStore implements Store {
 
   listBaselines(service: string): Promise<BaselineMeta[]> {
     return this.#guard('listing baselines', () => (this.#st.listBaselines.all(service) as BaselineDbRow[]).map(baselineMetaFromDb));
+  }
+
+  // ---- drift ---------------------------------------------------------------------------------------
+
+  readInferencesAfter(q: InferenceTailQuery): Promise<InferenceTail[]> {
+    return this.#guard('reading the inference feed', () => {
+      const upto = q.uptoSeq ?? Number.MAX_SAFE_INTEGER;
+      const from = q.fromTs ?? Number.MIN_SAFE_INTEGER;
+      const rows = (q.service === undefined
+        ? this.#st.tail.all(q.afterSeq, upto, from, q.limit)
+        : this.#st.tailOf.all(q.afterSeq, upto, from, q.service, q.limit)) as Array<{ seq: number; eligible: number; body: string }>;
+      return rows.map((r) => ({ seq: r.seq, eligible: r.eligible === 1, event: JSON.parse(r.body) as InferenceEvent }));
+    });
+  }
+
+  lastInferenceSeq(): Promise<number> {
+    return this.#guard('reading the inference feed', () => (this.#st.lastInferenceSeq.get() as { seq: number }).seq);
+  }
+
+  loadDriftState(): Promise<string | undefined> {
+    return this.#guard('loading the drift state', () => (this.#st.driftState.get() as { state: string } | undefined)?.state);
+  }
+
+  mergeDriftCells(cells: readonly DriftCell[], state: string): Promise<void> {
+    return this.#guard('saving drift histograms', () => {
+      this.#db.transaction(() => {
+        for (const c of cells) {
+          const key = [c.service, c.layout, c.resolution, c.bucket, c.attr, c.value, c.model, c.feature] as const;
+          const stored = this.#st.driftCell.get(...key) as { data: Buffer } | undefined;
+          let hist = c.hist;
+          if (stored !== undefined) {
+            hist = decodeHistogram(stored.data);
+            mergeInto(hist, c.hist);
+          }
+          this.#st.upsertDriftCell.run(...key, encodeHistogram(hist));
+        }
+        this.#st.saveDriftState.run(state);
+      }).immediate();
+    });
+  }
+
+  readDriftCells(q: DriftCellQuery): Promise<DriftCell[]> {
+    return this.#guard('reading drift histograms', () => {
+      const rows = (q.cohorts ? this.#st.driftCellsAll : this.#st.driftCells).all(q.service, q.layout, q.resolution, q.from, q.to) as
+        Array<{ bucket: number; attr: string; value: string; model: string; feature: string; data: Buffer }>;
+      return rows.map((r) => ({
+        service: q.service, layout: q.layout, resolution: q.resolution, bucket: r.bucket,
+        attr: r.attr, value: r.value, model: r.model, feature: r.feature, hist: decodeHistogram(r.data),
+      }));
+    });
+  }
+
+  dropDriftLayouts(service: string, keep: string): Promise<void> {
+    return this.#guard('dropping old drift histograms', () => {
+      this.#st.dropDriftLayouts.run(service, keep);
+    });
   }
 
   // ---- keys ----------------------------------------------------------------------------------------

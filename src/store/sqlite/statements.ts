@@ -69,6 +69,16 @@ export interface Statements {
   readonly latestBaseline: Stmt;
   readonly baselineColumns: Stmt;
   readonly listBaselines: Stmt;
+  readonly lastInferenceSeq: Stmt;
+  readonly tail: Stmt;
+  readonly tailOf: Stmt;
+  readonly driftState: Stmt;
+  readonly saveDriftState: Stmt;
+  readonly driftCell: Stmt;
+  readonly upsertDriftCell: Stmt;
+  readonly driftCells: Stmt;
+  readonly driftCellsAll: Stmt;
+  readonly dropDriftLayouts: Stmt;
 }
 
 /** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
@@ -149,6 +159,22 @@ export function prepareStatements(db: Database.Database): Statements {
     latestBaseline: db.prepare(`SELECT ${BASELINE_COLUMNS} FROM baseline WHERE service = ? ORDER BY created_at DESC, id DESC LIMIT 1`),
     baselineColumns: db.prepare('SELECT feature, data FROM baseline_column WHERE baseline_id = ?'),
     listBaselines: db.prepare(`SELECT ${BASELINE_COLUMNS} FROM baseline WHERE service = ? ORDER BY created_at DESC, id DESC`),
+    lastInferenceSeq: db.prepare('SELECT COALESCE(MAX(rowid), 0) AS seq FROM inference'),
+    tail: db.prepare(`SELECT rowid AS seq, eligible, body FROM inference WHERE rowid > ? AND rowid <= ? AND ts >= ?
+      ORDER BY rowid LIMIT ?`),
+    tailOf: db.prepare(`SELECT rowid AS seq, eligible, body FROM inference WHERE rowid > ? AND rowid <= ? AND ts >= ? AND service = ?
+      ORDER BY rowid LIMIT ?`),
+    driftState: db.prepare('SELECT state FROM drift_state WHERE id = 1'),
+    saveDriftState: db.prepare('INSERT OR REPLACE INTO drift_state (id, state) VALUES (1, ?)'),
+    driftCell: db.prepare(`SELECT data FROM drift_cell WHERE service = ? AND layout = ? AND resolution = ? AND bucket = ?
+      AND attr = ? AND value = ? AND model = ? AND feature = ?`),
+    upsertDriftCell: db.prepare(`INSERT OR REPLACE INTO drift_cell (service, layout, resolution, bucket, attr, value, model, feature, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    driftCells: db.prepare(`SELECT bucket, attr, value, model, feature, data FROM drift_cell
+      WHERE service = ? AND layout = ? AND resolution = ? AND bucket >= ? AND bucket < ? AND attr = ''`),
+    driftCellsAll: db.prepare(`SELECT bucket, attr, value, model, feature, data FROM drift_cell
+      WHERE service = ? AND layout = ? AND resolution = ? AND bucket >= ? AND bucket < ?`),
+    dropDriftLayouts: db.prepare('DELETE FROM drift_cell WHERE service = ? AND layout <> ?'),
     historyOf: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
       WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?`),
   };

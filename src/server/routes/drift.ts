@@ -1,0 +1,93 @@
+/**
+ * Drift (DESIGN §2.6, docs/drift.md):
+ *   GET /v1/services/{name}/drift?window=1d&at=&by=cohort&model=   per feature, dataset, prediction (, cohorts)
+ *   GET /v1/services/{name}/drift/series?days=30&at=&model=         one evaluation per UTC day
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseDuration } from '../../core/duration.ts';
+import { MlsloError } from '../../core/errors.ts';
+import { formatWindow } from '../../core/slo-report.ts';
+import { HOUR_MS, type ServiceSpec } from '../../core/spec.ts';
+import type { DriftReport } from '../../engine/drift.ts';
+import { parseTimestamp } from '../../ingest/timestamp.ts';
+import type { ServerContext } from '../context.ts';
+
+const MAX_WINDOW_MS = 400 * 24 * HOUR_MS;
+const MAX_DAYS = 400;
+
+const DRIFT_QUERY = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    window: { type: 'string' }, at: { type: 'string' }, by: { enum: ['cohort'] }, model: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+const SERIES_QUERY = {
+  type: 'object', additionalProperties: false,
+  properties: { days: { type: 'string', pattern: '^[0-9]{1,3}$' }, at: { type: 'string' }, model: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function specOf(ctx: ServerContext, name: string): ServiceSpec {
+  const spec = ctx.specs().get(name);
+  if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
+  return spec;
+}
+
+function atOf(q: string | undefined, now: number): number {
+  if (q === undefined) return now;
+  const t = parseTimestamp(q);
+  if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
+  if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
+  return t;
+}
+
+function noBaseline(name: string): MlsloError {
+  return new MlsloError('MLSLO_ERR_BASELINE_NOT_FOUND', `\`${name}\` has no baseline: upload one with \`mlslo baseline upload ${name} FILE\``);
+}
+
+export function driftJson(r: DriftReport): Record<string, unknown> {
+  return {
+    service: r.service,
+    window: formatWindow(r.to - r.from),
+    from: iso(r.from), to: iso(r.to), at: iso(r.at),
+    model: r.model ?? null,
+    baseline: { id: r.baseline.id, model: r.baseline.model === '' ? null : r.baseline.model, createdAt: iso(r.baseline.createdAt), rows: r.baseline.rows },
+    rebuilding: r.rebuilding ?? null,
+    dataset: r.dataset,
+    features: r.features,
+    prediction: r.prediction,
+    ...(r.cohorts === undefined ? {} : { cohorts: r.cohorts }),
+  };
+}
+
+export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string; by?: 'cohort'; model?: string } }>('/v1/services/:name/drift', {
+    schema: { querystring: DRIFT_QUERY },
+  }, async (req) => {
+    const spec = specOf(ctx, req.params.name);
+    await ctx.auth.require(req, ['read'], spec.name);
+    const windowMs = req.query.window === undefined ? 24 * HOUR_MS : parseDuration(req.query.window);
+    if (windowMs === undefined || windowMs <= 0 || windowMs % HOUR_MS !== 0 || windowMs > MAX_WINDOW_MS) {
+      throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole hours such as 1h, 6h or 1d (at most 400d): drift histograms are hourly');
+    }
+    const r = await ctx.drift.report(spec, { windowMs, at: atOf(req.query.at, ctx.now()), model: req.query.model, byCohort: req.query.by === 'cohort' });
+    if (r === undefined) throw noBaseline(spec.name);
+    return driftJson(r);
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { days?: string; at?: string; model?: string } }>('/v1/services/:name/drift/series', {
+    schema: { querystring: SERIES_QUERY },
+  }, async (req) => {
+    const spec = specOf(ctx, req.params.name);
+    await ctx.auth.require(req, ['read'], spec.name);
+    const days = req.query.days === undefined ? 30 : Number(req.query.days);
+    if (days < 1 || days > MAX_DAYS) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', `\`days\` must be 1 to ${MAX_DAYS}`);
+    const series = await ctx.drift.series(spec, days, atOf(req.query.at, ctx.now()), req.query.model);
+    if (series === undefined) throw noBaseline(spec.name);
+    return { service: spec.name, model: req.query.model ?? null, days: series.map((d) => ({ ...d, day: iso(d.day).slice(0, 10) })) };
+  });
+}
