@@ -5,7 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isMlsloError } from '../core/errors.ts';
 import { alertsCommand } from './commands/alerts.ts';
-import { baselineUploadCommand } from './commands/baseline.ts';
+import { baselineUploadCommand, baselineWindowCommand } from './commands/baseline.ts';
 import { keysCreateCommand } from './commands/keys.ts';
 import { driftCommand } from './commands/drift.ts';
 import { qualityCommand } from './commands/quality.ts';
@@ -110,6 +110,15 @@ export function buildProgram(): Command {
     .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
     .option('--key <key>', 'API key with the ingest role for the service, or admin (default $MLSLO_KEY)')
     .action(baselineUploadCommand);
+  baseline.command('from-window')
+    .description('use a production window of stored requests (up to 100,000 sampled uniformly) as the baseline')
+    .argument('<name>', 'service name')
+    .requiredOption('--from <iso>', 'window start (ISO-8601 with offset)')
+    .requiredOption('--to <iso>', 'window end, exclusive')
+    .option('--model <version>', 'only requests of this model version; the baseline is then that version\'s')
+    .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
+    .option('--key <key>', 'API key with the ingest role for the service, or admin (default $MLSLO_KEY)')
+    .action(baselineWindowCommand);
 
   return program;
 }

@@ -102,3 +102,19 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * Uploads the training sample as the drift baseline (`POST /v1/services/{name}/baselines`, JSONL), so drift
+ * compares production features with what the model learned from.
+ */
+export async function uploadBaseline(service: string, model: string, rows: readonly Readonly<Record<string, number | string>>[], opts: SenderOptions): Promise<number> {
+  const res = await fetch(`${opts.url}/v1/services/${encodeURIComponent(service)}/baselines?model=${encodeURIComponent(model)}`, {
+    method: 'POST',
+    body: rows.map((r) => JSON.stringify(r)).join('\n'),
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${opts.ingestKey}` },
+    signal: opts.signal,
+  });
+  const body = await res.json() as { rows?: number };
+  if (res.status !== 201) throw new Error(`baseline upload answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.rows ?? 0;
+}

@@ -9,8 +9,8 @@ import {
 import { loadFlights } from './flights.ts';
 import { CANARY, INCIDENTS } from './incidents.ts';
 import { mulberry32 } from './random.ts';
-import { sendEvents, sleep } from './sender.ts';
-import { createTraffic, type Request, type Traffic } from './traffic.ts';
+import { sendEvents, sleep, uploadBaseline } from './sender.ts';
+import { createTraffic, MODEL as MAIN_MODEL, SERVICE, type Request, type Traffic } from './traffic.ts';
 import type { WireEvent, WireOutcome } from './wire.ts';
 
 export interface DemoOptions {
@@ -67,6 +67,8 @@ export async function startDemo(opts: DemoOptions, tuning: DemoTuning = DEFAULT_
   });
   const pending: { dueMs: number; event: WireOutcome }[] = [];
   try {
+    const rows = await uploadBaseline(SERVICE, MAIN_MODEL, trainingSample(trained.main), opts);
+    opts.log(`demo: uploaded ${rows} training flights of ${MAIN_MODEL} as the drift baseline`);
     await backfill(opts, tuning, traffic, anchorMs, pending);
     await streamLive(opts, tuning, traffic, anchorMs, pending);
   } catch (err) {
@@ -87,6 +89,17 @@ function trainAndReport(log: (line: string) => void): DemoModels {
     `${(canary.trainMs / 1000).toFixed(1)} s; on the same held-out flights accuracy ` +
     `${accuracyOn(canary, canary.heldOut).toFixed(3)}, delay recall ${delayRecallOn(canary, canary.heldOut).toFixed(2)}`);
   return { main, canary };
+}
+
+/** The flights tree-v3 learned from, as drift baseline rows: the features production sends, and the prediction. */
+export function trainingSample(model: FlightModel): Array<Record<string, number | string>> {
+  return model.train.map((f) => {
+    const p = model.predict(f);
+    return {
+      hour: f.hour, distance: f.distance, origin: f.origin, destination: f.destination, originDelayShare: f.originDelayShare,
+      'prediction.label': p.delayed ? 'delayed' : 'on_time', 'prediction.score': Math.round(p.score * 1000) / 1000,
+    };
+  });
 }
 
 /** Splits generated requests into events due by `nowMs` and outcomes still in the future. */

@@ -20,10 +20,17 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 test('backfill and live traffic reach a real HTTP endpoint as NDJSON, retrying after 429', async () => {
   const posts: Post[] = [];
+  const baselines: Array<{ url: string | undefined; auth: string | undefined; rows: Array<Record<string, unknown>> }> = [];
   let answered429 = false;
   const controller = new AbortController();
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
+      if (req.url?.includes('/baselines') === true) {
+        const rows = body.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+        baselines.push({ url: req.url, auth: req.headers.authorization, rows });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ rows: rows.length }));
+        return;
+      }
       if (!answered429) {
         answered429 = true;
         res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"error":"busy"}');
@@ -55,6 +62,13 @@ test('backfill and live traffic reach a real HTTP endpoint as NDJSON, retrying a
   }
 
   assert.ok(answered429, 'the first attempt was refused');
+  // The training sample went up first, as the drift baseline of tree-v3: features and the model's prediction.
+  assert.equal(baselines.length, 1);
+  assert.equal(baselines[0]!.url, '/v1/services/flight-delay-classifier/baselines?model=tree-v3');
+  assert.equal(baselines[0]!.auth, 'Bearer k-test');
+  assert.deepEqual(Object.keys(baselines[0]!.rows[0]!).sort(),
+    ['destination', 'distance', 'hour', 'origin', 'originDelayShare', 'prediction.label', 'prediction.score']);
+  assert.ok(lines.some((l) => l.includes('as the drift baseline')));
   assert.ok(posts.length >= 3);
   for (const p of posts) {
     assert.equal(p.auth, 'Bearer k-test');

@@ -65,8 +65,9 @@ test('JSONL: inferred types, declared types win, a bad line rejected by number, 
   assert.equal(r.status, 201, JSON.stringify(r.json));
   const message: string = r.json.rejected[0].message;
   assert.match(message, /^invalid JSON/);
+  assert.match(r.json.id, /^\S+$/);
   assert.deepEqual(r.json, {
-    service: 'fraud-scorer', model: 'v7', rows: 10,
+    id: r.json.id, service: 'fraud-scorer', model: 'v7', rows: 10,
     features: {
       amount: { type: 'numeric', inferred: true }, code: { type: 'categorical', inferred: false },
       country: { type: 'categorical', inferred: true }, tier: { type: 'categorical', inferred: true },

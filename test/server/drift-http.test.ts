@@ -229,3 +229,32 @@ test('drift alerts: dataset and critical-feature tickets to the owner, firing af
   assert.deepEqual(dataset.evidence.features.filter((x: any) => x.drifted).map((x: any) => x.name), ['amount', 'country']);
   s.clock = NOW;
 });
+
+test('a production window as the reference: the same requests do not drift from themselves', async () => {
+  const post = async (q: string) => {
+    const res = await fetch(`${s.url}/v1/services/${LARGE}/baselines/window?${q}`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    return { status: res.status, json: await res.json() as any };
+  };
+  const made = await post('from=2026-11-28T11:00:00Z&to=2026-11-28T11:30:00Z&model=v1');
+  assert.equal(made.status, 201, JSON.stringify(made.json));
+  assert.deepEqual([made.json.requests, made.json.rows], [2000, 2000]);
+  assert.deepEqual(made.json.features.amount, { type: 'numeric', inferred: false });
+  assert.deepEqual(made.json.features['prediction.label'], { type: 'categorical', inferred: true });
+  const r = await s.get(`/v1/services/${LARGE}/drift?window=1h`, read);
+  assert.equal(r.json.baseline.id, made.json.id);
+  assert.equal(r.json.rebuilding, null, 'the stored requests were re-binned before the answer');
+  const f = byName(r.json.features);
+  for (const name of ['amount', 'age', 'country']) {
+    assert.equal(f[name].currentCount, 2000);
+    assert.equal(f[name].drifted, false, name);
+  }
+  assert.ok(f.amount.statistic <= f.amount.errorBound + 1e-12, 'W1 of a sample against itself is 0 within the bound');
+  assert.equal(f.country.statistic, 0);
+  assert.deepEqual(f.country.newCategories, []);
+
+  const empty = await post('from=2026-11-27T11:00:00Z&to=2026-11-27T12:00:00Z');
+  assert.equal(empty.status, 400);
+  assert.equal(empty.json.error.code, 'MLSLO_ERR_BASELINE_INVALID');
+  assert.equal((await post('from=2026-11-28T11:00:00Z')).status, 400);
+  assert.equal((await post('from=2026-11-28T12:00:00Z&to=2026-11-28T11:00:00Z')).json.error.code, 'MLSLO_ERR_QUERY_INVALID');
+});

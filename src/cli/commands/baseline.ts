@@ -96,3 +96,17 @@ export function renderUpload(r: UploadResult): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+export interface BaselineWindowOptions extends ClientOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly model?: string;
+}
+
+/** `mlslo baseline from-window NAME --from ISO --to ISO [--model V]`: a production window as the reference. */
+export async function baselineWindowCommand(name: string, opts: BaselineWindowOptions): Promise<void> {
+  const q = new URLSearchParams({ from: opts.from, to: opts.to, ...(opts.model === undefined ? {} : { model: opts.model }) });
+  const r = (await requestJson(`/v1/services/${encodeURIComponent(name)}/baselines/window?${q.toString()}`, opts, { method: 'POST' })) as UploadResult & { requests: number };
+  process.stdout.write(`${r.requests} requests in the window, ${r.rows === r.requests ? 'all' : `a uniform sample of ${r.rows}`} kept\n`);
+  process.stdout.write(renderUpload(r));
+}

@@ -44,7 +44,8 @@ export interface BinnedKs {
  *
  * Both ECDFs are known exactly at every edge: F(e_i), F(e_i−) from the baseline, G(e_i) and G(e_i−)
  * = G(e_i) − (point bin count)/m from the histogram. Inside an open bin (e_{i−1}, e_i) F ranges over
- * [F(e_{i−1}), F(e_i−)] and G over [G(e_{i−1}), G(e_i−)], both non-decreasing. So
+ * [F(e_{i−1}), F(e_i−)] and G over [G(e_{i−1}), G(e_i−)] (right-continuous values; e_{−1} = −∞ and
+ * e_E = +∞, where F = G = 0 and 1). So
  *   lower = max over edges of |F(e_i) − G(e_i)| and |F(e_i−) − G(e_i−)| — values |F(x) − G(x)| attains
  *           (at x = e_i, and at any x in (e_i − δ, e_i) past the last data point below e_i);
  *   upper = max(lower, max over open bins of F(e_i−) − G(e_{i−1}) and G(e_i−) − F(e_{i−1})),
