@@ -9,13 +9,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ks2samp } from '../../src/core/drift/ks.ts';
 import { normedWasserstein } from '../../src/core/drift/wasserstein.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const HOUR = 3_600_000;
 const MIN = 60_000;
 
-const SPEC = (name: string) => `
+const SPEC = (name: string, retrain = '') => `
 apiVersion: mlslo/v1
 kind: Service
 metadata: {name: ${name}, owner: risk-ml, oncall: sre, tier: 1}
@@ -29,7 +31,7 @@ spec:
     critical: [country]
     alertWindow: 2h
     alertFor: 10m
-`;
+${retrain}`;
 
 interface Row { amount: number; age: number; country: string; 'prediction.label': string }
 
@@ -78,6 +80,7 @@ function events(service: string, rows: Array<{ region: string; row: Row }>, offs
 }
 
 let s: TestServer;
+let hook: Receiver;
 let admin: string;
 let read: string;
 const LARGE = 'drift-large';
@@ -101,7 +104,9 @@ async function ingest(service: string, from: number, to: number): Promise<void> 
 }
 
 before(async () => {
-  s = await startTestServer(`${SPEC(LARGE)}---${SPEC(SMALL)}---${SPEC('drift-none')}`, NOW);
+  hook = await startReceiver();
+  const retrain = `  retrain: {webhook: "${hook.url}/retrain", when: {driftFor: 10m}}\n`;
+  s = await startTestServer(`${SPEC(LARGE, retrain)}---${SPEC(SMALL)}---${SPEC('drift-none')}`, NOW);
   admin = await s.key('admin');
   read = await s.key('read');
   // Half the traffic arrives before any baseline: the baseline's upload must re-bin it.
@@ -112,7 +117,10 @@ before(async () => {
   await ingest(LARGE, 1000, 2000);
   await ingest(SMALL, 1000, 2000);
 });
-after(() => s.stop());
+after(async () => {
+  await s.stop();
+  await hook.close();
+});
 
 function byName(list: any[]): Record<string, any> {
   return Object.fromEntries(list.map((f) => [f.name, f]));
@@ -197,6 +205,23 @@ test('by cohort: the shift is eu\'s; us drifts only by the new category', async 
   assert.equal(byName(cohorts['region=us'].features).amount.currentCount, 1000);
 });
 
+test('mlslo drift prints the verdicts, the new category and the bound; --json is the API document', async () => {
+  const env = { MLSLO_URL: s.url, MLSLO_KEY: read };
+  const text = await runCli(['drift', LARGE, '--window', '1h', '--by', 'cohort'], env);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^drift-large drift — 1h \(2026-11-28T11:00:00.000Z → 2026-11-28T12:00:00.000Z\)$/m);
+  assert.match(text.stdout, /^DATASET DRIFT: 2 of 3 features drifted \(67%\)$/m);
+  assert.match(text.stdout, /│ country \*\s+│ jensenshannon │[^\n]*│ DRIFT │[^\n]*new "BR" 25\.0%/);
+  assert.match(text.stdout, /│ age\s+│ wasserstein\s+│ [0-9.]+ ±[0-9.]+\s+│ 0\.1\s+│ ok/);
+  assert.match(text.stdout, /│ region=eu\s+│ DRIFT \(67%\)\s+│ amount, country/);
+  const json = await runCli(['drift', LARGE, '--window', '1h', '--json'], env);
+  assert.equal(json.code, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout), (await s.get(`/v1/services/${LARGE}/drift?window=1h`, read)).json);
+  const missing = await runCli(['drift', 'drift-none'], env);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /has no baseline: upload one with `mlslo baseline upload drift-none FILE`/);
+});
+
 test('the daily series, a model filter and bad queries', async () => {
   const series = await s.get(`/v1/services/${LARGE}/drift/series?days=3`, read);
   assert.equal(series.status, 200);
@@ -227,6 +252,12 @@ test('drift alerts: dataset and critical-feature tickets to the owner, firing af
   assert.equal(dataset.route, 'owner');
   assert.equal(dataset.hint.kind, 'retrain');
   assert.deepEqual(dataset.evidence.features.filter((x: any) => x.drifted).map((x: any) => x.name), ['amount', 'country']);
+  // Drift has lasted retrain.when.driftFor (10m): the training pipeline is asked to retrain, once.
+  await s.dispatch();
+  const posts = hook.requests.filter((r) => r.path === '/retrain');
+  assert.equal(posts.length, 1);
+  assert.equal(posts[0]!.body.service, LARGE);
+  assert.deepEqual(posts[0]!.body.reasons, [{ kind: 'drift', since: new Date(NOW).toISOString() }]);
   s.clock = NOW;
 });
 
