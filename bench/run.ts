@@ -2,11 +2,13 @@
  * `npm run bench`: the DESIGN §5 bars, printed as ratios against baselines measured in the same run
  * (absolute numbers swing 2–3× on a shared machine; the ratios are what to compare).
  *
- *   node --import tsx bench/run.ts [--events N] [--quick] [--only ingest|report] [--concurrency N]
+ *   node --import tsx bench/run.ts [--events N] [--quick] [--only ingest|report|drift] [--concurrency N]
  *                                  [--per-request N] [--days N] [--runs N] [--raw-events N] [--profile DIR]
+ *                                  [--rows N] [--baseline-rows N] [--python PATH] [--no-install]
  *
  * (a) bench/ingest-http.ts — HTTP → SQLite (durable) into a server child vs this process's JSON.parse rate.
  * (b) bench/report.ts      — serviceReport for 30 days × 1M events/day × 20 cohorts vs SQL over raw events.
+ * (c) bench/drift.ts       — drift of 1M rows × 20 features against a 100k-row baseline vs scipy (issue 5).
  * See docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runIngestBench, type IngestResult } from './ingest-http.ts';
 import { runReportBench, type ReportResult } from './report.ts';
+import { DEFAULT_PYTHON, fmtR, runDriftBench, type DriftResult } from './drift.ts';
 import { fmtInt, fmtMiB, fmtMs, fmtPct, fmtRatio } from './lib/stats.ts';
 
 const { values } = parseArgs({
@@ -28,17 +31,26 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'raw-events': { type: 'string' },
     profile: { type: 'string' },
+    rows: { type: 'string' },
+    'baseline-rows': { type: 'string' },
+    python: { type: 'string' },
+    'no-install': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`usage: npm run bench -- [--events N] [--quick] [--only ingest|report] [--concurrency N] [--per-request N]
+  process.stdout.write(`usage: npm run bench -- [--events N] [--quick] [--only ingest|report|drift] [--concurrency N] [--per-request N]
                         [--days N] [--per-day N] [--runs N] [--raw-events N] [--profile DIR]
+                        [--rows N] [--baseline-rows N] [--python PATH] [--no-install]
   --events N       events posted in the ingest benchmark (default 1,000,000; quick 40,000)
   --quick          small sizes for a smoke run (~30 s)
-  --only X         run only the ingest or the report benchmark
+  --only X         run only the ingest, the report or the drift benchmark
   --profile DIR    write a CPU profile of the server child to DIR and print its top functions by self time
+  --rows N         drift: production rows (default 1,000,000; quick 100,000)
+  --baseline-rows N  drift: baseline rows (default 100,000; quick 10,000)
+  --python PATH    drift: the interpreter with numpy + scipy (default ${DEFAULT_PYTHON}, Debian's python3-scipy)
+  --no-install     drift: do not apt-get install python3-scipy when it is missing (the scipy column is skipped)
 `);
   process.exit(0);
 }
@@ -55,8 +67,8 @@ function num(v: string | undefined, dflt: number, name: string): number {
 
 const quick = values.quick;
 const only = values.only;
-if (only !== undefined && only !== 'ingest' && only !== 'report') {
-  process.stderr.write('bench: --only must be ingest or report\n');
+if (only !== undefined && only !== 'ingest' && only !== 'report' && only !== 'drift') {
+  process.stderr.write('bench: --only must be ingest, report or drift\n');
   process.exit(2);
 }
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -78,13 +90,23 @@ const reportOpts = {
   sqlRuns: quick ? 2 : 5,
   log,
 };
+const driftOpts = {
+  rows: num(values.rows, quick ? 100_000 : 1_000_000, 'rows'),
+  baselineRows: num(values['baseline-rows'], quick ? 10_000 : 100_000, 'baseline-rows'),
+  runs: 3,
+  installScipy: !values['no-install'],
+  log,
+  ...(values.python === undefined ? {} : { python: values.python }),
+};
 if (ingestOpts.cpuProfDir !== undefined) mkdirSync(ingestOpts.cpuProfDir, { recursive: true });
 
 log(`mlslo bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}`);
 let ingest: IngestResult | undefined;
 let report: ReportResult | undefined;
-if (only !== 'report') ingest = await runIngestBench(ingestOpts);
-if (only !== 'ingest') report = await runReportBench(reportOpts);
+let drift: DriftResult | undefined;
+if (only === undefined || only === 'ingest') ingest = await runIngestBench(ingestOpts);
+if (only === undefined || only === 'report') report = await runReportBench(reportOpts);
+if (only === undefined || only === 'drift') drift = await runDriftBench(driftOpts);
 
 const lines: string[] = ['', '==== summary (ratios are the result; absolute figures are noisy on a shared machine) ===='];
 if (ingest !== undefined) {
@@ -110,11 +132,26 @@ if (report !== undefined) {
     `  SQL: ${r.scaleNote}`,
   );
 }
+if (drift !== undefined) {
+  const d = drift;
+  const size = (n: number): string => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : fmtInt(n));
+  lines.push(
+    `drift ${size(d.rows)} rows × ${d.features.length} features vs ${size(d.baselineRows)} baseline  evaluation ${fmtMs(d.evalMs)}  fold ${fmtMs(d.foldMs)} (addValue ${fmtInt(d.foldRowsPerS)} rows/s, at ingest)  ` +
+      `raw arrays ${fmtMs(d.rawMs)}  scipy ${d.scipy === undefined ? 'skipped' : fmtMs(d.scipy.ms)}   ` +
+      (d.ratioEval === undefined || d.ratioFoldEval === undefined ? `ratio n/a (scipy skipped: ${d.scipySkipped ?? ''})` : `ratio scipy/evaluation ${fmtR(d.ratioEval)}  scipy/(fold + evaluation) ${fmtR(d.ratioFoldEval)}`),
+    `  best of ${d.runs} each side; evaluation = prepareFeature ${fmtMs(d.prepareMs)} (cached per baseline by the engine) + featureDrift & datasetDrift ${fmtMs(d.featureDriftMs)}; ` +
+      `agreement with ${d.scipy === undefined ? 'mlslo exact (scipy skipped)' : 'scipy and mlslo exact'}: ${d.agree ? 'OK' : `MISMATCH (${d.mismatches.length})`}`,
+  );
+}
 if (ingest?.profile !== undefined) {
   const p = ingest.profile;
   lines.push('', `server child CPU profile (${p.file}), ${fmtInt(p.totalMs)} ms busy; top functions by self time:`);
   for (const f of p.top) lines.push(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${fmtInt(f.ms).padStart(7)} ms  ${f.name}  ${f.where}`);
 }
 log(lines.join('\n'));
+if (drift !== undefined && !drift.agree) {
+  process.stderr.write(`bench: drift statistics disagree:\n${drift.mismatches.join('\n')}\n`);
+  process.exit(1);
+}
 // Children are stopped and temp dirs removed by the cleanup handlers (bench/lib/cleanup.ts) on exit.
 process.exit(0);

@@ -89,7 +89,7 @@ export function ksBinned(layout: NumericLayout, baseline: PreparedNumeric, curre
 }
 
 export interface BinnedWasserstein {
-  /** W1 between the baseline and the histogram with each open bin's mass at its mean. */
+  /** W1 between the baseline and the histogram's reconstruction (wassersteinBinned). */
   readonly distance: number;
   /** |W1(baseline, production) − distance| ≤ distanceBound. */
   readonly distanceBound: number;
@@ -101,27 +101,42 @@ export interface BinnedWasserstein {
 }
 
 /**
- * W1 as scipy.stats.wasserstein_distance(baseline, atoms, None, weights): the production histogram as
- * point masses — each point bin at its edge, each open bin at its mean Σx/k (clamped into the bin
- * against rounding) — integrated as ∫|F − G̃| over the merged support, summed pairwise.
+ * W1 between the exact baseline μ and ν̃, a reconstruction of the production distribution ν from its
+ * histogram, integrated as ∫|F − G̃| over the merged support (scipy.stats.wasserstein_distance with
+ * weights), summed pairwise. ν̃ puts
+ * - each point bin's count at its edge (exact);
+ * - an open bin's count, when the baseline has values inside that bin (quantile layouts), spread over
+ *   those values in the baseline's own proportions — production is assumed shaped like the baseline
+ *   inside a bin, so an unchanged distribution reconstructs to (nearly) the baseline and scores ~0,
+ *   instead of the spurious within-bin distance a single atom per bin would add;
+ * - any other open bin's count (exact layouts, the tails) at its mean Σx/k, clamped into the bin.
  *
- * Bound: with ν the production distribution and ν̃ its binned version, the triangle inequality gives
- * |W1(μ, ν) − W1(μ, ν̃)| ≤ W1(ν, ν̃). Moving each open bin's mass to its placement c_i is a coupling of
- * ν and ν̃, so W1(ν, ν̃) ≤ Σ_open q_i·E_i|X − c_i| ≤ Σ_open q_i·(σ_i + |μ_i − c_i|) by Cauchy–Schwarz
- * (E|X − μ| ≤ √Var), with q_i the bin's share of m, μ_i and σ_i its mean and population std from Σx and
- * Σx² (variance clamped at 0). Point bins contribute 0. The bound is floating-point arithmetic on
- * those sums: for a bin whose spread is tiny against its mean, cancellation in Σx²/k − μ² limits it.
+ * Bound: the triangle inequality gives |W1(μ, ν) − W1(μ, ν̃)| ≤ W1(ν, ν̃), and moving mass only within
+ * bins is a coupling of ν and ν̃ (both give bin i the share q_i), so W1(ν, ν̃) ≤ Σ_open q_i·W_i with
+ * W_i the transport cost inside bin i:
+ * - mean placement at c_i: W_i ≤ E|X − c_i| ≤ σ_i + |μ_i − c_i| (Cauchy–Schwarz);
+ * - baseline-shaped: W_i ≤ E|X − Y| for X ~ production and Y ~ baseline in the bin, independent, so
+ *   W_i ≤ √(σ_i² + s_i² + (μ_i − m_i)²) (s_i, m_i: the baseline's std and mean in the bin), and W_i ≤ the
+ *   bin's width since both live in it.
+ * μ_i, σ_i come from Σx and Σx² (variance clamped at 0): for a bin whose spread is tiny against its mean,
+ * cancellation in Σx²/k − μ² limits the bound's precision.
  */
 export function wassersteinBinned(layout: NumericLayout, baseline: PreparedNumeric, current: NumericHistogram): BinnedWasserstein {
   checkNumeric(layout, baseline, current);
   const edges = layout.edges;
   const e = edges.length;
   const m = current.count;
+  const s = baseline.sorted;
+  const n = s.length;
   const atomX: number[] = [];
   const atomW: number[] = [];
   let bound = 0;
+  let offset = 0; // index in `s` of the first baseline value of bin b
   for (let b = 0; b <= 2 * e; b++) {
     const k = current.counts[b]!;
+    const inBaseline = baseline.binCounts[b]!;
+    const first = offset;
+    offset += inBaseline;
     if (k === 0) continue;
     if (b % 2 === 1) {
       atomX.push(edges[(b - 1) / 2]!);
@@ -130,16 +145,28 @@ export function wassersteinBinned(layout: NumericLayout, baseline: PreparedNumer
     }
     const i = b / 2;
     const mean = current.sums[i]! / k;
+    const variance = Math.max(current.sumSquares[i]! / k - mean * mean, 0);
     const lo = i > 0 ? edges[i - 1]! : -Infinity;
     const hi = i < e ? edges[i]! : Infinity;
+    if (inBaseline > 0) {
+      let sum = 0;
+      for (let x = first; x < offset; x++) sum += s[x]!;
+      const bMean = sum / inBaseline;
+      let ss = 0;
+      for (let x = first; x < offset; x++) {
+        const d = s[x]! - bMean;
+        ss += d * d;
+        atomX.push(s[x]!);
+        atomW.push(k / inBaseline);
+      }
+      bound += (k / m) * Math.min(hi - lo, Math.sqrt(variance + ss / inBaseline + (mean - bMean) ** 2));
+      continue;
+    }
     const at = Math.min(Math.max(mean, lo), hi);
-    const sd = Math.sqrt(Math.max(current.sumSquares[i]! / k - mean * mean, 0));
-    bound += (k / m) * (sd + Math.abs(mean - at));
+    bound += (k / m) * (Math.sqrt(variance) + Math.abs(mean - at));
     atomX.push(at);
     atomW.push(k);
   }
-  const s = baseline.sorted;
-  const n = s.length;
   const terms = new Float64Array(n + atomX.length);
   let t = 0;
   let i = 0;

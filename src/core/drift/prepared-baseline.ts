@@ -5,7 +5,8 @@
  * (layout.ts numericValue / categoryValue), so both sides agree on what is missing.
  */
 import { categoryCounts, numericValue, sortedFinite, type FeatureLayout } from './layout.ts';
-import { binCounts, psiEdges } from './psi.ts';
+import { linearQuantile } from '../stats/quantile.ts';
+import { binCounts, PSI_DECILES } from './psi.ts';
 import { stdDdof0 } from './wasserstein.ts';
 
 /** A numeric feature with at most this many distinct baseline values is tested as categorical (§2.6). */
@@ -88,7 +89,8 @@ export function prepareFeature(layout: FeatureLayout, values: readonly unknown[]
     while (j < edges.length && edges[j]! < x) j++;
     bins[j < edges.length && edges[j] === x ? 2 * j + 1 : 2 * j]!++;
   }
-  const pe = n === 0 ? [] : psiEdges(inOrder);
+  // psiEdges(inOrder) without sorting again: the deciles of the sorted copy are the same numbers.
+  const pe = n === 0 ? [] : PSI_DECILES.map((q) => linearQuantile(sorted as unknown as readonly number[], q));
   const psiEdgeIndex = pe.map((x) => {
     const i = edgeIndex(edges, x);
     if (i < 0) throw new RangeError(`prepareFeature: PSI edge ${x} is not a layout edge (layout from another baseline?)`);

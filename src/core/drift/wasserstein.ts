@@ -48,7 +48,7 @@ function checkWeights(weights: readonly number[], n: number, what: string): void
 }
 
 /** Number of elements of ascending `sorted` that are ≤ x (searchsorted side='right'). */
-function countLe(sorted: readonly number[], x: number): number {
+function countLe(sorted: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -60,19 +60,24 @@ function countLe(sorted: readonly number[], x: number): number {
 }
 
 /** Right-continuous CDF evaluator of one sample, evaluated at the given points. */
-function cdfAt(values: readonly number[], weights: readonly number[] | undefined, points: readonly number[]): number[] {
+function cdfAt(values: readonly number[], weights: readonly number[] | undefined, points: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(points.length);
+  if (weights === undefined) {
+    // Unweighted, only the sorted values matter: a typed-array sort is numeric and several times faster.
+    const sorted = Float64Array.from(values).sort();
+    const n = values.length;
+    for (let k = 0; k < points.length; k++) out[k] = countLe(sorted, points[k]!) / n;
+    return out;
+  }
   const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]! || i - j);
   const sorted = order.map((i) => values[i]!);
-  if (weights === undefined) {
-    const n = values.length;
-    return points.map((x) => countLe(sorted, x) / n);
-  }
   // np.concatenate(([0], np.cumsum(w[sorter]))): sequential cumulative sum.
   const cum = new Array<number>(values.length + 1);
   cum[0] = 0;
   for (let k = 0; k < order.length; k++) cum[k + 1] = cum[k]! + weights[order[k]!]!;
   const total = cum[values.length]!;
-  return points.map((x) => cum[countLe(sorted, x)]! / total);
+  for (let k = 0; k < points.length; k++) out[k] = cum[countLe(sorted, points[k]!)]! / total;
+  return out;
 }
 
 /** scipy.stats.wasserstein_distance(u, v[, uWeights, vWeights]). Weights non-negative, positive total. */
@@ -86,9 +91,12 @@ export function wassersteinDistance(
   checkSample(v, 'v');
   if (uWeights !== undefined) checkWeights(uWeights, u.length, 'u');
   if (vWeights !== undefined) checkWeights(vWeights, v.length, 'v');
-  const all = [...u, ...v].sort((a, b) => a - b);
+  const all = new Float64Array(u.length + v.length);
+  all.set(u);
+  all.set(v, u.length);
+  all.sort();
   const m = all.length - 1;
-  const left = all.slice(0, m);
+  const left = all.subarray(0, m);
   const uCdf = cdfAt(u, uWeights, left);
   const vCdf = cdfAt(v, vWeights, left);
   const terms = new Float64Array(m);

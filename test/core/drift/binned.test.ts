@@ -136,6 +136,20 @@ test('Wasserstein bound also holds on non-exact layouts', () => {
   }), { numRuns: 30 });
 });
 
+test('Wasserstein on a non-exact layout: production shaped like the baseline inside bins scores 0, not a within-bin artefact', () => {
+  // 5000 distinct values: a 200-quantile layout with baseline values inside the open bins.
+  const baseline = Array.from({ length: 5000 }, (_, i) => Math.exp((i / 5000) * 6));
+  const c = numericCase(baseline, [...baseline]);
+  assert.equal(c.layout.exact, false);
+  const got = wassersteinBinned(c.layout, c.baseline, c.current);
+  assert.ok(got.distance < 1e-12, `identical samples: ${got.distance}`);
+  // A shifted copy: the raw distance is the shift; the reconstruction stays within its bound.
+  const shifted = baseline.map((x) => x + 3);
+  const s2 = numericCase(baseline, shifted);
+  const w = wassersteinBinned(s2.layout, s2.baseline, s2.current);
+  assert.ok(Math.abs(w.distance - 3) <= w.distanceBound + 1e-9, `${w.distance} ± ${w.distanceBound}`);
+});
+
 test('PSI through the layout bins is psiNumeric on the raw arrays, exactly', () => {
   fc.assert(fc.property(samples, ({ baseline, current }) => {
     const c = numericCase(baseline, current);
