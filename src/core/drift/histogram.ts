@@ -15,7 +15,7 @@
  * how the new-name mass splits between names and OTHER_CATEGORY once more than 2·NEW_CATEGORY_CAP names
  * meet; the layout-category counts and totals stay exact.
  */
-import { categoryValue, OTHER_CATEGORY, type CategoricalLayout, type FeatureLayout } from './layout.ts';
+import { categoryValue, lowerBound, OTHER_CATEGORY, type CategoricalLayout, type FeatureLayout } from './layout.ts';
 
 export const NEW_CATEGORY_CAP = 20;
 
@@ -80,14 +80,7 @@ export function addValue(h: FeatureHistogram, layout: FeatureLayout, v: unknown)
       return;
     }
     const e = layout.edges;
-    // first edge ≥ v
-    let lo = 0;
-    let hi = e.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (e[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(e, v);
     h.count++;
     if (lo < e.length && e[lo] === v) {
       h.counts[2 * lo + 1]!++;

@@ -34,6 +34,18 @@ export interface DriftLayout {
 }
 
 /** A value of a numeric feature, or undefined when it counts as missing (anything but a finite number). */
+/** The first index of ascending `edges` whose edge is ≥ x (edges.length when none): a binary search. */
+export function lowerBound(edges: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function numericValue(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }

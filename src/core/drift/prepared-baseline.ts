@@ -4,7 +4,7 @@
  * layout bin or category. Values are classified as histogram.ts classifies production values
  * (layout.ts numericValue / categoryValue), so both sides agree on what is missing.
  */
-import { categoryCounts, numericValue, sortedFinite, type FeatureLayout } from './layout.ts';
+import { categoryCounts, lowerBound, numericValue, sortedFinite, type FeatureLayout } from './layout.ts';
 import { linearQuantile } from '../stats/quantile.ts';
 import { binCounts, PSI_DECILES } from './psi.ts';
 import { stdDdof0 } from './wasserstein.ts';
@@ -47,14 +47,8 @@ export type PreparedFeature = PreparedNumeric | PreparedCategorical;
 
 /** Index of `x` in ascending `edges`, or −1. */
 export function edgeIndex(edges: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < edges.length && edges[lo] === x ? lo : -1;
+  const i = lowerBound(edges, x);
+  return i < edges.length && edges[i] === x ? i : -1;
 }
 
 export function prepareFeature(layout: FeatureLayout, values: readonly unknown[]): PreparedFeature {
