@@ -43,6 +43,29 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser. It reads the server's response schemas as types only, so no
+    // server code reaches the bundle, and it renders text through Preact only (no raw HTML).
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/src/**', '!./**'], allowTypeImports: true, message: 'web/ imports server code as types only (import type …).' }],
+      }],
+      'no-restricted-syntax': ['error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text through Preact; never inject HTML.' },
+        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Use textContent; never inject HTML.' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Never inject HTML.' }],
+    },
+  },
+  {
+    // Vite's config runs in Node, with its own tsconfig (web/tsconfig.json is the browser's).
+    files: ['web/vite.config.ts'],
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: false, project: ['./web/tsconfig.node.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Tests read JSON documents off the wire; asserting on them is the point, so `any` is allowed there.
     files: ['test/**/*.ts', '**/*.test.ts'],
     rules: {

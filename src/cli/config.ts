@@ -15,6 +15,11 @@ export interface ServeConfig {
   readonly data: string;
   readonly specs: readonly string[];
   readonly demo: boolean;
+  /**
+   * With `demo`: server minutes per real minute (time compression, src/demo/clock.ts); 1 is real time.
+   * The server's clock and the demo traffic share it, so burn windows and label delays pass this much faster.
+   */
+  readonly demoSpeed: number;
   readonly maxEventAge: string;
   readonly maxBodyBytes: number;
   readonly maxItems: number;
@@ -44,6 +49,7 @@ export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
   data: './data',
   specs: [],
   demo: false,
+  demoSpeed: 10,
   maxEventAge: '7d',
   maxBodyBytes: 10 * 1024 * 1024,
   maxItems: 10_000,
@@ -68,6 +74,7 @@ const schema = {
     data: { type: 'string', minLength: 1 },
     specs: { type: 'array', items: { type: 'string', minLength: 1 } },
     demo: { type: 'boolean' },
+    demoSpeed: { type: 'number', minimum: 1, maximum: 1000 },
     maxEventAge: { type: 'string' },
     maxBodyBytes: { type: 'integer', minimum: 1024 },
     maxItems: { type: 'integer', minimum: 1 },

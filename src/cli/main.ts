@@ -14,6 +14,12 @@ import { serveCommand } from './commands/serve.ts';
 import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
 
+function speed(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a number from 1 (real time) to 1000');
+  return n;
+}
+
 function int(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0–65535)');
@@ -36,9 +42,10 @@ export function buildProgram(): Command {
     .option('--data <dir>', 'data directory holding mlslo.sqlite (default ./data)')
     .option('--specs <path...>', 'service spec files or directories of *.yaml (repeatable)', collect)
     .option('--demo', 'also run the demo services with live data, and print an admin key')
+    .option('--demo-speed <factor>', 'with --demo: server minutes per real minute (default 10; 1 = real time)', speed)
     .option('--max-event-age <duration>', 'oldest inference event accepted (default 7d)')
     .option('--config <file>', 'YAML config file; flags override it')
-    .addHelpText('after', '\nConfig file keys: port, host, data, specs, demo, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel.')
+    .addHelpText('after', '\nConfig file keys: port, host, data, specs, demo, demoSpeed, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel.')
     .action(serveCommand);
 
   const keys = program.command('keys').description('manage API keys');

@@ -45,7 +45,21 @@ export interface QualityGroup extends QualitySummary {
   readonly objectives: readonly ObjectiveResult[];
 }
 
-export interface QualityDocument {
+/** Groups of each breakdown, with the fields that name them always set. */
+export type CohortQualityGroup = QualityGroup & { readonly attr: string; readonly value: string };
+export type VersionQualityGroup = QualityGroup & { readonly model: string };
+export type DayQualityGroup = QualityGroup & { readonly day: string };
+
+/** The breakdown asked for and its groups, discriminated on `by`. */
+export type QualityGroups =
+  | { readonly by: null; readonly groups: readonly [] }
+  | { readonly by: 'cohort'; readonly groups: readonly CohortQualityGroup[] }
+  | { readonly by: 'version'; readonly groups: readonly VersionQualityGroup[] }
+  | { readonly by: 'day'; readonly groups: readonly DayQualityGroup[] };
+
+export type QualityDocument = QualityDocumentHead & QualityGroups & { readonly warnings: readonly string[] };
+
+export interface QualityDocumentHead {
   readonly service: string;
   readonly task: ServiceSpec['task'];
   readonly window: string;
@@ -58,9 +72,6 @@ export interface QualityDocument {
   readonly objectives: readonly ObjectiveResult[];
   /** q̂ re-weighted by each `quality.stratifyBy` attribute's ok traffic (§2.4). */
   readonly stratified: ReadonlyArray<{ readonly attr: string; readonly qHat: number | null }>;
-  readonly by: QualityBreakdown | null;
-  readonly groups: readonly QualityGroup[];
-  readonly warnings: readonly string[];
 }
 
 export interface QualityInput {
@@ -130,30 +141,39 @@ export function buildQualityDocument(input: QualityInput): QualityDocument {
     warnings.push(`only ${overall.judged} judged requests, fewer than minSamples ${spec.quality.minSamples}: quality is not estimated and raises no alert`);
   }
 
-  let groups: QualityGroup[] = [];
+  let groups: QualityGroups = { by: null, groups: [] };
   if (input.by === 'cohort') {
     const cohorts = input.cohorts.filter((c) => input.attr === undefined || c.attr === input.attr);
     const keyed = cohorts.map((c) => ({ key: `${c.attr}\u0000${c.value}`, ...c }));
     const tests = testGroups(spec, whole, keyed);
     const perCohort = spec.quality.objectives.filter((o) => o.perCohort);
-    groups = keyed.map((c) => {
-      const s = summarize(spec, c.cell);
-      return {
-        attr: c.attr, value: c.value, ...s, ...withTest(tests.get(c.key)),
-        objectives: perCohort.map((o) => evaluateObjective(o, s.metrics, spec.quality.minSamples)),
-      };
-    });
+    groups = {
+      by: 'cohort',
+      groups: keyed.map((c) => {
+        const s = summarize(spec, c.cell);
+        return {
+          attr: c.attr, value: c.value, ...s, ...withTest(tests.get(c.key)),
+          objectives: perCohort.map((o) => evaluateObjective(o, s.metrics, spec.quality.minSamples)),
+        };
+      }),
+    };
   } else if (input.by === 'version') {
     const keyed = input.versions.map((v) => ({ key: v.model, ...v }));
     const tests = testGroups(spec, whole, keyed);
-    groups = keyed.map((v) => {
-      const s = summarize(spec, v.cell);
-      return { model: v.model, ...s, ...withTest(tests.get(v.key)), objectives: [] };
-    });
+    groups = {
+      by: 'version',
+      groups: keyed.map((v) => {
+        const s = summarize(spec, v.cell);
+        return { model: v.model, ...s, ...withTest(tests.get(v.key)), objectives: [] };
+      }),
+    };
   } else if (input.by === 'day') {
-    groups = [...input.days].sort((a, b) => a.day - b.day).map((d) => ({
-      day: new Date(d.day).toISOString().slice(0, 10), ...summarize(spec, d.cell), test: null, flags: [], objectives: [],
-    }));
+    groups = {
+      by: 'day',
+      groups: [...input.days].sort((a, b) => a.day - b.day).map((d) => ({
+        day: new Date(d.day).toISOString().slice(0, 10), ...summarize(spec, d.cell), test: null, flags: [], objectives: [],
+      })),
+    };
   }
 
   return {
@@ -168,8 +188,7 @@ export function buildQualityDocument(input: QualityInput): QualityDocument {
     overall: { ...overall, pending: input.pending },
     objectives,
     stratified,
-    by: input.by,
-    groups,
+    ...groups,
     warnings,
   };
 }

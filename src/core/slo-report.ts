@@ -110,6 +110,12 @@ export interface BreakdownRow {
   readonly versus?: { readonly errors: number | null; readonly latency: number | null };
 }
 
+/** A cohort row of the report: `attr` and `value` always set. */
+export type CohortRow = BreakdownRow & { readonly attr: string; readonly value: string };
+
+/** A model-version row of the report: `model` and `versus` always set. */
+export type VersionRow = BreakdownRow & { readonly model: string; readonly versus: NonNullable<BreakdownRow['versus']> };
+
 export interface ServiceReport {
   readonly service: string;
   readonly window: string;
@@ -121,8 +127,8 @@ export interface ServiceReport {
   readonly quality: QualityReport;
   readonly composite: CompositeReport;
   readonly burnAlerts: readonly BurnAlertRow[];
-  readonly cohorts: readonly BreakdownRow[];
-  readonly versions: readonly BreakdownRow[];
+  readonly cohorts: readonly CohortRow[];
+  readonly versions: readonly VersionRow[];
   readonly orphans: number;
 }
 
@@ -173,10 +179,28 @@ function objectiveOf(spec: ServiceSpec, d: Dimension): number {
   return spec.objectives[d];
 }
 
+/** A dimension's counts, SLI and error budget over one cell (DESIGN §2.2, §2.4). */
+export interface DimensionValue {
+  readonly good: number;
+  readonly total: number;
+  /** null without events, and for quality when q̂ is insufficient. */
+  readonly sli: number | null;
+  readonly budget: number;
+  readonly consumed: number;
+  readonly remaining: number;
+}
+
+/** The SLI and budget of dimension `d` over `cell` exactly as the report shows them; the series (engine/series.ts) plots the same. */
+export function dimensionValue(d: Dimension, objective: number, cell: RollupCell, q: QualityEstimate): DimensionValue {
+  const { good, total } = dimensionCounts(d, cell, q);
+  const b = errorBudget(objective, total, total - good);
+  const sli = d === 'quality' ? (q.status === 'ok' ? q.qHat : null) : ratio(good, total);
+  return { good, total, sli, budget: b.budget, consumed: b.consumed, remaining: b.remaining };
+}
+
 function dimension(d: Dimension, input: ReportInput, q: QualityEstimate): DimensionReport {
   const objective = objectiveOf(input.spec, d);
-  const { good, total } = dimensionCounts(d, input.cell, q);
-  const b = errorBudget(objective, total, total - good);
+  const { good, total, sli, budget, consumed, remaining } = dimensionValue(d, objective, input.cell, q);
   const burnRates: Record<string, number | null> = {};
   for (const w of policyWindows(input.policy)) {
     const cell = input.burnCells.get(w);
@@ -184,9 +208,8 @@ function dimension(d: Dimension, input: ReportInput, q: QualityEstimate): Dimens
     const c = dimensionCounts(d, cell, estimateQuality(cell.quality, input.spec.quality.minSamples));
     burnRates[formatWindow(w)] = burnRate(c.good, c.total, objective) ?? null;
   }
-  const sli = d === 'quality' ? (q.status === 'ok' ? q.qHat : null) : ratio(good, total);
   const iv = d === 'quality' ? (q.status === 'ok' ? q.interval : null) : d === 'composite' ? null : interval(good, total);
-  return { objective, sli, interval: iv, good, total, budget: b.budget, consumed: b.consumed, remaining: b.remaining, burnRates };
+  return { objective, sli, interval: iv, good, total, budget, consumed, remaining, burnRates };
 }
 
 function breakdown(cell: RollupCell, minSamples: number, tested: GroupComparison | undefined): Omit<BreakdownRow, 'attr' | 'value' | 'model'> {

@@ -119,6 +119,18 @@ export interface DriftSpec {
   readonly alertForMs: number;
 }
 
+/**
+ * What the public status page may show beyond the defaults (DESIGN §2.10): its own wording of what
+ * "quality" means, and the cohort attributes whose per-value quality is public. Only read when the
+ * service is `public`.
+ */
+export interface StatusPageSpec {
+  /** Replaces the sentence generated from the task, verdict rule and objective. */
+  readonly qualityMeaning: string | undefined;
+  /** Declared cohort attributes whose per-value quality may be published; none by default. */
+  readonly cohorts: readonly string[];
+}
+
 export interface ServiceSpec {
   readonly name: string;
   readonly owner: string;
@@ -140,6 +152,7 @@ export interface ServiceSpec {
   readonly drift: DriftSpec;
   readonly notify: { readonly owner?: NotifyTarget; readonly oncall?: NotifyTarget };
   readonly retrain: RetrainPolicy | undefined;
+  readonly statusPage: StatusPageSpec;
 }
 
 export const DAY_MS = 86_400_000;

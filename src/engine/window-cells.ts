@@ -51,7 +51,8 @@ function cellIn<K>(map: Map<K, RollupCell>, key: K): RollupCell {
   return c;
 }
 
-function undo(cell: RollupCell | undefined, step: VerdictStep): void {
+/** Takes one verdict step back out of `cell` (as-of reads, §2.4); also used by engine/series.ts and heatmap.ts. */
+export function undo(cell: RollupCell | undefined, step: VerdictStep): void {
   if (cell === undefined) return;
   addQuality(cell.quality, negateQuality(step.delta));
   addSums(cell.sums, step.sums, -1);

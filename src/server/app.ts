@@ -10,7 +10,12 @@ import { alertRoutes } from './routes/alerts.ts';
 import { baselineRoutes } from './routes/baselines.ts';
 import { driftRoutes } from './routes/drift.ts';
 import { eventRoutes } from './routes/events.ts';
+import { heatmapRoutes } from './routes/heatmap.ts';
+import { infoRoutes } from './routes/info.ts';
+import { seriesRoutes } from './routes/series.ts';
 import { serviceRoutes } from './routes/services.ts';
+import { statusRoutes } from './routes/status.ts';
+import { webRoutes } from './routes/web.ts';
 
 export interface ServerOptions {
   readonly logger: boolean | { level: string };
@@ -28,13 +33,15 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
   app.setNotFoundHandler(notFoundHandler);
 
   app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/', (_req, reply) => reply.type('text/plain; charset=utf-8').send(
-    'mlslo — SLOs for ML services\n\nGET  /healthz\nPOST /v1/events                       (ingest key)\nGET  /v1/services                     (read key)\nGET  /v1/services/{name}/report?window=30d&at=ISO\nGET  /v1/services/{name}/quality?window=&at=&by=cohort|version|day\nGET  /v1/alerts, /v1/services/{name}/alerts, /v1/alerts/history\nPOST /v1/services/{name}/baselines?model=  (JSONL or CSV; admin or ingest key)\nGET  /v1/services/{name}/baselines\nGET  /v1/services/{name}/drift?window=1d&at=&by=cohort&model=\nGET  /v1/services/{name}/drift/series?days=30\n',
-  ));
+  webRoutes(app);
   eventRoutes(app, ctx);
   serviceRoutes(app, ctx);
+  statusRoutes(app, ctx);
   alertRoutes(app, ctx);
   baselineRoutes(app, ctx);
   driftRoutes(app, ctx);
+  seriesRoutes(app, ctx);
+  heatmapRoutes(app, ctx);
+  infoRoutes(app, ctx);
   return app;
 }

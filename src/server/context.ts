@@ -27,4 +27,6 @@ export interface ServerContext {
   /** Told when a baseline is stored, so new requests are binned by it. */
   readonly driftFolder: DriftFolder;
   readonly quality: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number, by: QualityBreakdown | null, attr?: string) => Promise<QualityDocument>;
+  /** In demo mode, the demo's time compression (simulated per real second), shown by `GET /v1/info`; undefined otherwise. */
+  readonly demoSpeed?: number;
 }

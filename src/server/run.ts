@@ -25,6 +25,7 @@ import type { ServeConfig } from '../cli/config.ts';
 import { buildServer } from './app.ts';
 import { Authenticator } from './auth.ts';
 import { generateKey } from './api-keys.ts';
+import type { DemoModels, DemoTuning } from '../demo/start-demo.ts';
 
 export const DEMO_SPECS = fileURLToPath(new URL('../../demo/', import.meta.url));
 
@@ -44,6 +45,12 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
   /** Jitter source of notification retries (tests make backoff deterministic). */
   readonly random?: () => number;
+  /** With `cfg.demo`: smaller models and traffic for tests, and where the live traffic has got to. */
+  readonly demo?: {
+    readonly tuning?: Partial<DemoTuning>;
+    readonly models?: DemoModels;
+    readonly onProgress?: (sentUpToMs: number) => void;
+  };
 }
 
 function windowLabel(spec: ServiceSpec, asked: number | undefined, ms: number): string {
@@ -51,7 +58,6 @@ function windowLabel(spec: ServiceSpec, asked: number | undefined, ms: number): 
 }
 
 export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Promise<RunningServer> {
-  const now = opts.now ?? Date.now;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const specPaths = [...cfg.specs, ...(cfg.demo ? [DEMO_SPECS] : [])];
   const { specs, problems } = await loadSpecFiles(specPaths);
@@ -63,6 +69,12 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const policyOf = (spec: ServiceSpec): BurnPolicy => policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
 
   const store = await openStore(cfg.data);
+  // The demo runs on a compressed clock that resumes where a previous run on this data left off
+  // (src/demo/clock.ts); a test's clock (`opts.now`) replaces it.
+  const resume = cfg.demo ? await (await import('../demo/clock.ts')).resumeDemo(store, [...specMap.keys()], Date.now()) : undefined;
+  const clock = resume === undefined || opts.now !== undefined ? undefined
+    : (await import('../demo/clock.ts')).compressedClock(resume.anchorMs, cfg.demoSpeed);
+  const now = opts.now ?? clock?.now ?? Date.now;
   const cohorts = new CohortRegistry(store);
   const ingestor = new Ingestor({
     store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue, cohorts,
@@ -71,10 +83,13 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const drift = new DriftReader(store, driftFolder);
   const auth = new Authenticator(store);
   const evaluator = new Evaluator({
-    store, specs: () => specMap, policyOf, now, intervalMs: parseDuration(cfg.evalInterval)!, log, drift,
+    store, specs: () => specMap, policyOf, now, log, drift,
+    // evalInterval is server time: the demo's compressed clock evaluates as often per server hour as a real server.
+    intervalMs: Math.max(1000, parseDuration(cfg.evalInterval)! / (cfg.demo ? cfg.demoSpeed : 1)),
   });
   const app = buildServer({
     store, auth, ingestor, now, drift, driftFolder,
+    ...(cfg.demo ? { demoSpeed: cfg.demoSpeed } : {}),
     specs: () => specMap,
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
     alerts: () => evaluator.current(),
@@ -120,7 +135,12 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     const ingest = generateKey('ingest', undefined, now());
     await store.createKey(ingest.record);
     const { startDemo } = await import('../demo/start-demo.ts');
-    demo = startDemo({ url, ingestKey: ingest.key, now, log, signal: demoAbort.signal }).catch((e: unknown) => {
+    demo = startDemo({
+      url, ingestKey: ingest.key, now, log, signal: demoAbort.signal, speed: cfg.demoSpeed,
+      ...(resume === undefined ? {} : { lastServedMs: resume.lastServedMs }),
+      ...(opts.demo?.onProgress === undefined ? {} : { onProgress: opts.demo.onProgress }),
+      ...(clock === undefined ? {} : { startClock: clock.start }),
+    }, opts.demo?.tuning, opts.demo?.models).catch((e: unknown) => {
       if (!demoAbort.signal.aborted) log(`demo stopped: ${(e as Error).message}`);
     });
   }

@@ -10,6 +10,7 @@ import { readCohorts, readDrift } from './drift.ts';
 import { readLatency } from './latency.ts';
 import { readObjectives, readWindow } from './objectives.ts';
 import { readQuality } from './quality.ts';
+import { readStatusPage } from './status-page.ts';
 import { isMap } from 'yaml';
 import { describe, shown, type At, type Reader } from './yaml-reader.ts';
 
@@ -18,7 +19,7 @@ export const KIND = 'Service';
 const ROOT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;
 const METADATA_KEYS = ['name', 'owner', 'oncall', 'tier', 'public', 'description'] as const;
 const SPEC_KEYS = ['task', 'window', 'timeZone', 'objectives', 'minEvents', 'latency', 'errors', 'quality',
-  'cohorts', 'cohortCap', 'drift', 'notify', 'retrain'] as const;
+  'cohorts', 'cohortCap', 'drift', 'notify', 'retrain', 'statusPage'] as const;
 const TASKS: readonly Task[] = ['classification', 'ranking', 'regression', 'generative'];
 const TIERS: readonly Tier[] = [0, 1, 2];
 // RFC 1123 label, as Kubernetes names: it ends up in URLs, metric labels and file names.
@@ -97,20 +98,22 @@ export function readService(r: Reader, root: At): ReadService {
   const drift = readDrift(r, spec.get('drift'));
   const notify = readNotify(r, spec.get('notify'));
   const retrain = readRetrain(r, spec.get('retrain'));
+  const statusPage = readStatusPage(r, spec.get('statusPage'), cohorts);
 
   if (r.sink.problems.length > before || meta === undefined) return { spec: undefined, name };
   const { owner, oncall, description } = meta;
   const pub = meta.public;
   if (name === undefined || owner === undefined || oncall === undefined || tier === undefined || pub === undefined || task === undefined
     || window === undefined || objectives === undefined || minEvents === undefined || cohortCap === undefined || latency === undefined
-    || errors === undefined || cohorts === undefined || quality === undefined || drift === undefined || notify === undefined || !retrain.ok) {
+    || errors === undefined || cohorts === undefined || quality === undefined || drift === undefined || notify === undefined || !retrain.ok
+    || statusPage === undefined) {
     return { spec: undefined, name };
   }
   return {
     name,
     spec: {
       name: name.value, owner, oncall, tier, public: pub, task, description, window, objectives, latency, errors, quality,
-      cohorts, cohortCap, minEvents, drift, notify, retrain: retrain.value,
+      cohorts, cohortCap, minEvents, drift, notify, retrain: retrain.value, statusPage,
     },
   };
 }

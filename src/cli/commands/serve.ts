@@ -2,7 +2,7 @@ import { readConfigFile, resolveConfig, type ServeConfig } from '../config.ts';
 import { startServer } from '../../server/run.ts';
 
 interface ServeFlags {
-  port?: number; host?: string; data?: string; specs?: string[]; demo?: boolean; maxEventAge?: string; config?: string;
+  port?: number; host?: string; data?: string; specs?: string[]; demo?: boolean; demoSpeed?: number; maxEventAge?: string; config?: string;
 }
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
@@ -13,6 +13,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   if (flags.data !== undefined) Object.assign(given, { data: flags.data });
   if (flags.specs !== undefined) Object.assign(given, { specs: flags.specs });
   if (flags.demo !== undefined) Object.assign(given, { demo: flags.demo });
+  if (flags.demoSpeed !== undefined) Object.assign(given, { demoSpeed: flags.demoSpeed });
   if (flags.maxEventAge !== undefined) Object.assign(given, { maxEventAge: flags.maxEventAge });
   const cfg = resolveConfig(file, given, flags.config ?? 'flags');
 

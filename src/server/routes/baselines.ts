@@ -12,6 +12,8 @@ import { inflate } from '../../ingest/decode-body.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { BaselineMeta } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
+import type { Baseline, BaselinesResponse } from '../schemas/baselines.ts';
+import type { DeepReadonly } from '../wire.ts';
 
 const UPLOAD_QUERY = {
   type: 'object', additionalProperties: false,
@@ -26,7 +28,7 @@ const WINDOW_QUERY = {
 /** Text handed to the parser at a time: the parser is incremental, so memory is the columns, not copies. */
 const CHUNK_CHARS = 1 << 20;
 
-function metaJson(b: BaselineMeta): Record<string, unknown> {
+function metaJson(b: BaselineMeta): DeepReadonly<Baseline> {
   return { id: b.id, model: b.model === '' ? null : b.model, createdAt: new Date(b.createdAt).toISOString(), rows: b.rows, features: b.features };
 }
 
@@ -86,6 +88,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const name = req.params.name;
     if (!ctx.specs().has(name)) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
     await ctx.auth.require(req, ['read'], name);
-    return { service: name, baselines: (await ctx.store.listBaselines(name)).map(metaJson) };
+    const body: DeepReadonly<BaselinesResponse> = { service: name, baselines: (await ctx.store.listBaselines(name)).map(metaJson) };
+    return body;
   });
 }

@@ -11,6 +11,8 @@ import { HOUR_MS, type ServiceSpec } from '../../core/spec.ts';
 import type { DriftReport } from '../../engine/drift.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { ServerContext } from '../context.ts';
+import type { DriftResponse, DriftSeriesResponse } from '../schemas/drift.ts';
+import type { DeepReadonly } from '../wire.ts';
 
 const MAX_WINDOW_MS = 400 * 24 * HOUR_MS;
 const MAX_DAYS = 400;
@@ -49,7 +51,7 @@ function noBaseline(name: string): MlsloError {
   return new MlsloError('MLSLO_ERR_BASELINE_NOT_FOUND', `\`${name}\` has no baseline: upload one with \`mlslo baseline upload ${name} FILE\``);
 }
 
-export function driftJson(r: DriftReport): Record<string, unknown> {
+export function driftJson(r: DriftReport): DeepReadonly<DriftResponse> {
   return {
     service: r.service,
     window: formatWindow(r.to - r.from),
@@ -88,6 +90,7 @@ export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (days < 1 || days > MAX_DAYS) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', `\`days\` must be 1 to ${MAX_DAYS}`);
     const series = await ctx.drift.series(spec, days, atOf(req.query.at, ctx.now()), req.query.model);
     if (series === undefined) throw noBaseline(spec.name);
-    return { service: spec.name, model: req.query.model ?? null, days: series.map((d) => ({ ...d, day: iso(d.day).slice(0, 10) })) };
+    const body: DeepReadonly<DriftSeriesResponse> = { service: spec.name, model: req.query.model ?? null, days: series.map((d) => ({ ...d, day: iso(d.day).slice(0, 10) })) };
+    return body;
   });
 }

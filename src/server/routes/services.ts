@@ -3,22 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../core/duration.ts';
 import { MlsloError } from '../../core/errors.ts';
 import type { QualityBreakdown } from '../../core/quality-report.ts';
-import type { ServiceReport } from '../../core/slo-report.ts';
+import { serviceState } from '../../core/service-state.ts';
 import type { ServiceSpec } from '../../core/spec.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { ServerContext } from '../context.ts';
+import type { QualityResponse } from '../schemas/quality.ts';
+import type { ReportResponse } from '../schemas/report.ts';
+import type { ServicesResponse, ServiceSummary } from '../schemas/services.ts';
+import { wire, type DeepReadonly } from '../wire.ts';
 
-export type ServiceState = 'no_data' | 'operational' | 'degraded' | 'quality_degraded' | 'outage';
-
-/** The headline state: firing page alerts mean outage (errors/latency) or quality degraded; tickets mean degraded. */
-export function serviceState(r: ServiceReport): ServiceState {
-  if (r.errors.total === 0) return 'no_data';
-  const firing = r.burnAlerts.filter((a) => a.firing);
-  if (firing.some((a) => a.severity === 'page' && (a.dimension === 'errors' || a.dimension === 'latency'))) return 'outage';
-  if (firing.some((a) => a.dimension === 'quality')) return 'quality_degraded';
-  if (firing.length > 0) return 'degraded';
-  return 'operational';
-}
+// The rule lives in core so the public status page (routes/status.ts) applies the very same one.
+export { serviceState, type ServiceState } from '../../core/service-state.ts';
 
 function specOrThrow(ctx: ServerContext, name: string): ServiceSpec {
   const spec = ctx.specs().get(name);
@@ -30,7 +25,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/v1/services', async (req) => {
     const key = await ctx.auth.require(req, ['read']);
     const now = ctx.now();
-    const services = [];
+    const services: Array<DeepReadonly<ServiceSummary>> = [];
     for (const spec of ctx.specs().values()) {
       if (key.service !== undefined && key.service !== spec.name) continue;
       const r = await ctx.report(spec, undefined, now, now);
@@ -44,7 +39,8 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
         firing: r.burnAlerts.filter((a) => a.firing).length,
       });
     }
-    return { asOf: new Date(now).toISOString(), services };
+    const body: DeepReadonly<ServicesResponse> = { asOf: new Date(now).toISOString(), services };
+    return body;
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string } }>('/v1/services/:name/report', {
@@ -54,7 +50,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
     await ctx.auth.require(req, ['read'], spec.name);
     const now = ctx.now();
     const { windowMs, at } = parseWindowQuery(req.query, now);
-    return ctx.report(spec, windowMs, at, now);
+    return wire<ReportResponse>()(await ctx.report(spec, windowMs, at, now));
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string; by?: string; attr?: string } }>('/v1/services/:name/quality', {
@@ -68,7 +64,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (req.query.attr !== undefined && !spec.cohorts.includes(req.query.attr)) {
       throw new MlsloError('MLSLO_ERR_QUERY_INVALID', `\`attr\` must be a declared cohort attribute of ${spec.name}: ${spec.cohorts.join(', ') || '(none declared)'}`);
     }
-    return ctx.quality(spec, windowMs, at, now, by, req.query.attr);
+    return wire<QualityResponse>()(await ctx.quality(spec, windowMs, at, now, by, req.query.attr));
   });
 }
 

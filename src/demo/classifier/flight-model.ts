@@ -8,7 +8,7 @@
  */
 import { DecisionTreeClassifier } from 'ml-cart';
 import type { Flight } from './flights.ts';
-import { mulberry32, shuffled } from './random.ts';
+import { mulberry32, shuffled } from '../random.ts';
 
 export interface TrainOptions {
   readonly seed: number;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { regionOf } from '../../src/demo/airports.ts';
+import { regionOf } from '../../../src/demo/classifier/airports.ts';
 import {
   accuracyOn, CANARY_TRAIN, DEFAULT_TRAIN, delayRecallOn, trainFlightModel, type FlightModel,
-} from '../../src/demo/flight-model.ts';
-import { loadFlights, type Flight } from '../../src/demo/flights.ts';
+} from '../../../src/demo/classifier/flight-model.ts';
+import { loadFlights, type Flight } from '../../../src/demo/classifier/flights.ts';
 
 /** The demo's real models, trained once for the whole file (~3 s). */
 let trained: { flights: Flight[]; main: FlightModel; canary: FlightModel } | undefined;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { haulOf, regionOf } from '../../src/demo/airports.ts';
-import { flightsPath, loadFlights } from '../../src/demo/flights.ts';
+import { haulOf, regionOf } from '../../../src/demo/classifier/airports.ts';
+import { flightsPath, loadFlights } from '../../../src/demo/classifier/flights.ts';
 
 test('flights-20k loads all 20,000 rows with their real labels', () => {
   const flights = loadFlights();

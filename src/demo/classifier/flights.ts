@@ -3,9 +3,7 @@
  * npm package (`data/flights-20k.json`; the 200k file has no airports). `delay` is the arrival delay
  * in minutes; a flight counts as delayed beyond 15 minutes, the US DOT on-time definition.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { loadVegaRows, vegaDataPath } from '../vega-data.ts';
 
 export const DELAY_THRESHOLD_MIN = 15;
 
@@ -33,16 +31,12 @@ interface RawFlight {
   readonly destination: string;
 }
 
-/** The package exports only its index, so the data file is found beside the resolved entry point. */
 export function flightsPath(): string {
-  const entry = createRequire(import.meta.url).resolve('vega-datasets');
-  return join(dirname(entry), '..', 'data', 'flights-20k.json');
+  return vegaDataPath('flights-20k.json');
 }
 
 export function loadFlights(path: string = flightsPath()): Flight[] {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  if (!Array.isArray(raw)) throw new TypeError(`${path}: expected a JSON array`);
-  return withOriginDelayShare(raw.map((row, i) => parseRow(row, `${path}[${i}]`)));
+  return withOriginDelayShare(loadVegaRows(path, parseRow));
 }
 
 function parseRow(row: unknown, where: string): RawFlight {

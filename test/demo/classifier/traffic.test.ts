@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CANARY, INCIDENTS } from '../../src/demo/incidents.ts';
-import { mulberry32 } from '../../src/demo/random.ts';
-import { dueEvents } from '../../src/demo/start-demo.ts';
-import { createTraffic, MODEL, SERVICE } from '../../src/demo/traffic.ts';
-import type { WireOutcome } from '../../src/demo/wire.ts';
-import { smallModels } from './fixtures.ts';
+import { normedWasserstein } from '../../../src/core/drift/wasserstein.ts';
+import { haulOf } from '../../../src/demo/classifier/airports.ts';
+import { CANARY, INCIDENTS, KM_PER_MILE } from '../../../src/demo/classifier/incidents.ts';
+import { mulberry32 } from '../../../src/demo/random.ts';
+import { dueEvents } from '../../../src/demo/start-demo.ts';
+import { createTraffic, MODEL, SERVICE, type TrafficOptions } from '../../../src/demo/classifier/traffic.ts';
+import type { WireOutcome } from '../../../src/demo/wire.ts';
+import { smallModels } from '../fixtures.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00.000Z');
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function generate(hours: number, seed = 3) {
+function generate(hours: number, seed = 3, extra: Partial<TrafficOptions> = {}, toMs = NOW) {
+  const { main, canary } = smallModels().classifier;
   const traffic = createTraffic({
-    model: smallModels().main, rollout: { plan: CANARY, model: smallModels().canary }, rng: mulberry32(seed), anchorMs: NOW, incidents: INCIDENTS,
-    perMinute: () => 6, runTag: 't', labelShare: 0.2, humanShare: 0.1,
+    model: main, rollout: { plan: CANARY, model: canary }, rng: mulberry32(seed), anchorMs: NOW, incidents: INCIDENTS,
+    perMinute: () => 6, runTag: 't', labelShare: 0.2, humanShare: 0.1, ...extra,
   });
-  return traffic.between(NOW - hours * 3_600_000, NOW);
+  return traffic.between(NOW - hours * 3_600_000, toMs);
 }
 
 test('inference events follow the DESIGN §3.1 wire format', () => {
@@ -70,7 +73,7 @@ test('late labels: about a fifth of ok requests, after the request, never after 
     const delay = Date.parse(o.ts) - Date.parse(req.ts);
     assert.ok(delay >= 5 * 60_000, `outcome ${o.id} only ${delay} ms after its request`);
     assert.ok(Date.parse(o.ts) <= NOW, `outcome ${o.id} from the future`);
-    assert.ok(o.label === 'delayed' || o.label === 'on_time');
+    assert.ok('label' in o && (o.label === 'delayed' || o.label === 'on_time'));
     assert.equal(o.samplingProb, 0.2);
     assert.ok(o.source === 'ground_truth' || o.source === 'human');
   }
@@ -83,7 +86,7 @@ test('late labels: about a fifth of ok requests, after the request, never after 
 test('the scripted incident window fails far more often than the rest', () => {
   const oom = INCIDENTS.find((i) => i.model === 'tree-v4');
   assert.ok(oom !== undefined);
-  const start = NOW - oom.startAgoMin * 60_000;
+  const start = NOW + oom.startMin * 60_000;
   const end = start + oom.durationMin * 60_000;
   const requests = generate(48).map((r) => r.inference);
   const inWindow = requests.filter((e) => Date.parse(e.ts) >= start && Date.parse(e.ts) < end);
@@ -97,14 +100,14 @@ test('the scripted incident window fails far more often than the rest', () => {
 });
 
 test('the canary serves its configured share from its start on, with its own model\'s predictions', () => {
-  const { main, canary } = smallModels();
-  const start = NOW - CANARY.startAgoMin * 60_000;
+  const { main, canary } = smallModels().classifier;
+  const start = NOW + CANARY.startMin * 60_000;
   const requests = generate(48).map((r) => r.inference);
   const before = requests.filter((e) => Date.parse(e.ts) < start);
   assert.ok(before.length > 5000 && before.every((e) => e.model === MODEL));
   // Incidents pin their own model; the canary's share applies to the rest of its window.
   const after = requests.filter((e) => Date.parse(e.ts) >= start && INCIDENTS.every((i) => {
-    const from = NOW - i.startAgoMin * 60_000;
+    const from = NOW + i.startMin * 60_000;
     return Date.parse(e.ts) < from || Date.parse(e.ts) >= from + i.durationMin * 60_000;
   }));
   assert.ok(after.length > 2500, `${after.length} requests in the canary window`);
@@ -116,13 +119,14 @@ test('the canary serves its configured share from its start on, with its own mod
   let differ = 0;
   for (const e of requests.filter((r) => r.status === 'ok')) {
     const f = e.features;
+    if (e.prediction === undefined || !('label' in e.prediction)) throw new Error(`${e.id}: no label prediction`);
     const flight = {
       date: '', hour: Number(f.hour), distance: Number(f.distance), origin: String(f.origin),
       destination: String(f.destination), originDelayShare: Number(f.originDelayShare), delayed: false,
     };
     const [m, c] = [main.predict(flight), canary.predict(flight)];
     const expected = e.model === CANARY.model ? c : m;
-    assert.equal(e.prediction?.label, expected.delayed ? 'delayed' : 'on_time', e.id);
+    assert.equal(e.prediction.label, expected.delayed ? 'delayed' : 'on_time', e.id);
     if (m.delayed !== c.delayed) differ++;
   }
   assert.ok(differ > 100, 'the versions disagree on many flights');
@@ -130,4 +134,34 @@ test('the canary serves its configured share from its start on, with its own mod
 
 test('the same seed yields the same traffic', () => {
   assert.deepEqual(generate(2, 9), generate(2, 9));
+});
+
+test('the unit bug: from its start on, distance arrives in kilometres and drifts past the Wasserstein threshold', () => {
+  const { main } = smallModels().classifier;
+  const from = NOW - 60 * 60_000;
+  const requests = generate(3, 5, { distanceInKmFromMs: from }).map((r) => r.inference);
+  const before = requests.filter((e) => Date.parse(e.ts) < from);
+  const after = requests.filter((e) => Date.parse(e.ts) >= from);
+  assert.ok(before.length > 500 && after.length > 250);
+  // The haul cohort still comes from the miles the booking system knows; the feature is in km.
+  for (const e of after) {
+    const miles = Number(e.features.distance) / KM_PER_MILE;
+    assert.equal(haulOf(Math.round(miles)), e.cohort.haul, e.id);
+  }
+  const mean = (es: typeof requests): number => es.reduce((s, e) => s + Number(e.features.distance), 0) / es.length;
+  const ratio = mean(after) / mean(before);
+  // Same flights on both sides of the switch in distribution: the ratio is 1.609 up to sampling noise
+  // (the mean distance's relative standard error over ~300 flights is ~3.5%; 4 SE bound it).
+  assert.ok(Math.abs(ratio - KM_PER_MILE) < 0.14 * KM_PER_MILE, `km/miles ratio ${ratio.toFixed(3)}`);
+  const baseline = main.train.map((f) => f.distance);
+  const miles = before.map((e) => Number(e.features.distance));
+  const km = after.map((e) => Number(e.features.distance));
+  // Evidently's rule on > 1000 baseline rows: Wasserstein ÷ std(baseline) ≥ 0.1. Miles stay far below it.
+  assert.ok(normedWasserstein(baseline, miles).normed < 0.05, `miles: ${normedWasserstein(baseline, miles).normed}`);
+  assert.ok(normedWasserstein(baseline, km).normed > 0.5, `km: ${normedWasserstein(baseline, km).normed}`);
+  // The spec's claim: a share f ≈ 0.15 of km requests in the window already crosses the threshold.
+  const mixed = [...miles.slice(0, Math.round(km.length * 0.85 / 0.15)), ...km];
+  const f = km.length / mixed.length;
+  assert.ok(f > 0.13 && f < 0.17);
+  assert.ok(normedWasserstein(baseline, mixed).drift, `f=${f.toFixed(2)}: ${normedWasserstein(baseline, mixed).normed}`);
 });

@@ -1,0 +1,19 @@
+/** Query pieces the read routes share: the service, and `at` (default now, never in the future). */
+import { MlsloError } from '../../core/errors.ts';
+import type { ServiceSpec } from '../../core/spec.ts';
+import { parseTimestamp } from '../../ingest/timestamp.ts';
+import type { ServerContext } from '../context.ts';
+
+export function specOf(ctx: ServerContext, name: string): ServiceSpec {
+  const spec = ctx.specs().get(name);
+  if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
+  return spec;
+}
+
+export function atOf(q: string | undefined, now: number): number {
+  if (q === undefined) return now;
+  const t = parseTimestamp(q);
+  if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
+  if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
+  return t;
+}

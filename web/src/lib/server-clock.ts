@@ -1,0 +1,17 @@
+/**
+ * The server's clock, from `GET /v1/info`. "Now" for windows and the as-of picker is the server's
+ * instant, not the browser's: the demo's clock runs `speed` times faster than wall time.
+ */
+import type { InfoResponse } from '../api/types.ts';
+
+export interface ServerClock {
+  readonly info: InfoResponse;
+  /** Browser time when `info.now` was read. */
+  readonly readAt: number;
+}
+
+export function serverNow(c: ServerClock | undefined): number {
+  if (c === undefined) return Date.now();
+  const speed = c.info.demo?.speed ?? 1;
+  return Date.parse(c.info.now) + (Date.now() - c.readAt) * speed;
+}
