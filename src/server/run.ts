@@ -71,9 +71,9 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const store = await openStore(cfg.data);
   // The demo runs on a compressed clock that resumes where a previous run on this data left off
   // (src/demo/clock.ts); a test's clock (`opts.now`) replaces it.
-  const resume = cfg.demo ? await (await import('../demo/clock.ts')).resumeDemo(store, [...specMap.keys()], Date.now()) : undefined;
-  const clock = resume === undefined || opts.now !== undefined ? undefined
-    : (await import('../demo/clock.ts')).compressedClock(resume.anchorMs, cfg.demoSpeed);
+  const demoTime = cfg.demo ? await import('../demo/clock.ts') : undefined;
+  const resume = await demoTime?.resumeDemo(store, [...specMap.keys()], Date.now());
+  const clock = resume === undefined || opts.now !== undefined ? undefined : demoTime?.compressedClock(resume.anchorMs, cfg.demoSpeed);
   const now = opts.now ?? clock?.now ?? Date.now;
   const cohorts = new CohortRegistry(store);
   const ingestor = new Ingestor({

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, resolveConfig } from '../../src/cli/config.ts';
 import { compressedClock, DEFAULT_DEMO_SPEED, resumeDemo } from '../../src/demo/clock.ts';
 import { realTime, timelineLines, LIVE_STORY } from '../../src/demo/story.ts';
 import { GPU_OOM } from '../../src/demo/assistant/incidents.ts';
-import { DISTANCE_IN_KM_FROM_MIN } from '../../src/demo/classifier/incidents.ts';
+import { FEED_V2_FROM_MIN } from '../../src/demo/classifier/incidents.ts';
 import { RANKER_CANARY } from '../../src/demo/ranker/incidents.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
@@ -45,7 +45,7 @@ test('the printed timeline: real time at the speed, server minutes, every live e
   assert.equal(realTime(10, 1), '10:00');
   assert.deepEqual(LIVE_STORY.map((e) => e.atMin), [...LIVE_STORY.map((e) => e.atMin)].sort((a, b) => a - b));
   assert.deepEqual(new Set(LIVE_STORY.map((e) => e.atMin)),
-    new Set([RANKER_CANARY.startMin, GPU_OOM.startMin, DISTANCE_IN_KM_FROM_MIN, GPU_OOM.startMin + GPU_OOM.durationMin]));
+    new Set([RANKER_CANARY.startMin, GPU_OOM.startMin, FEED_V2_FROM_MIN, GPU_OOM.startMin + GPU_OOM.durationMin]));
   const lines = timelineLines(10);
   assert.match(lines[0]!, /10× faster/);
   assert.ok(lines.some((l) => l.includes('0:30 (+5 min)  movie-ranker')));

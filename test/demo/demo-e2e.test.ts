@@ -2,7 +2,7 @@
  * The demo end to end: a real server in demo mode (startServer with `demo: true`, SQLite in a temp dir)
  * on a test clock the test drives through the live story two server minutes at a time, evaluating alerts
  * at each step as the compressed-clock loop does. It shows the three services reporting, the GPU-OOM
- * errors page firing and resolving, the unit-bug drift ticket firing, the ranker's canary doing worse —
+ * errors page firing and resolving, the v2 feed's drift ticket firing, the ranker's canary doing worse —
  * and a restart on the same data directory resuming where the first run left off.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG, type ServeConfig } from '../../src/cli/config.ts';
 import { GPU_OOM } from '../../src/demo/assistant/incidents.ts';
-import { DISTANCE_IN_KM_FROM_MIN } from '../../src/demo/classifier/incidents.ts';
+import { FEED_V2_FROM_MIN } from '../../src/demo/classifier/incidents.ts';
 import { RANKER_CANARY } from '../../src/demo/ranker/incidents.ts';
 import { generateKey } from '../../src/server/api-keys.ts';
 import { startServer } from '../../src/server/run.ts';
@@ -29,9 +29,9 @@ const MIN = 60_000;
 const STEP_MIN = 2;
 const END_MIN = 50;
 const PAGE = 'world-stats-assistant/burn/errors/page';
-const DRIFT = 'flight-delay-classifier/drift/feature/distance/ticket';
+const DRIFT = 'flight-delay-classifier/drift/feature/originDelayShare/ticket';
 
-test('demo mode: three services report; the GPU-OOM page and the unit-bug drift ticket fire on time; a restart resumes', async () => {
+test('demo mode: three services report; the GPU-OOM page and the v2 feed\'s drift ticket fire on time; a restart resumes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlslo-demo-e2e-'));
   const cfg: ServeConfig = {
     ...DEFAULT_CONFIG, port: 0, data: join(dir, 'data'), demo: true, logLevel: 'silent', evalInterval: '1h', driftInterval: '100ms',
@@ -88,14 +88,16 @@ test('demo mode: three services report; the GPU-OOM page and the unit-bug drift 
     // No other service pages.
     assert.deepEqual([...firing.keys()].filter((id) => id.endsWith('/page')), [PAGE]);
 
-    // The unit bug: distance drifts past its threshold well after the bug and not before; the ticket fires
-    // once drift has held for alertFor (10m): 20–35 server minutes after the bug (the story's claim).
+    // The v2 feed: the delay share in percent drifts at once, and its ticket fires once drift has held
+    // for alertFor (10m). Distance in km drifts more slowly (demo/flight-delay-classifier.yaml), but
+    // visibly: above everything before the feed change by the end.
     const drift = minutes(DRIFT);
-    assert.ok(drift.length > 0, `${DRIFT} never fired:\n${summary}\ndistance: ${distance.join(' ')}`);
-    assert.ok(drift[0]! >= DISTANCE_IN_KM_FROM_MIN + 15 && drift[0]! <= DISTANCE_IN_KM_FROM_MIN + 35, `drift fired at +${drift[0]}`);
-    assert.ok(distance.slice(0, DISTANCE_IN_KM_FROM_MIN / STEP_MIN).every((w) => w < 0.15), `before the bug: ${distance.join(' ')}`);
-    assert.ok(distance.at(-1)! > 0.15);
-    assert.deepEqual(minutes('flight-delay-classifier/drift/dataset/ticket'), [], 'the other features stay quiet');
+    assert.ok(drift.length > 0, `${DRIFT} never fired:\n${summary}`);
+    assert.ok(drift[0]! >= FEED_V2_FROM_MIN + 10 && drift[0]! <= FEED_V2_FROM_MIN + 10 + 2 * STEP_MIN, `drift fired at +${drift[0]}`);
+    const beforeFeed = distance.slice(0, FEED_V2_FROM_MIN / STEP_MIN);
+    assert.ok(beforeFeed.every((w) => w < 0.15), `distance before the feed change: ${distance.join(' ')}`);
+    assert.ok(distance.at(-1)! > Math.max(...beforeFeed) + 0.05, `distance: ${distance.join(' ')}`);
+    assert.deepEqual(minutes('flight-delay-classifier/drift/dataset/ticket'), [], 'two of five features: no dataset drift');
 
     // The three services report, with their worse cohorts flagged by the per-cohort objectives.
     const services = (await get('/v1/services')).services as Array<{ name: string; sli: Record<string, number | null> }>;

@@ -1,26 +1,21 @@
 /**
- * Dashboard smoke test: builds web/dist when it is missing or older than web/src, starts a real server
- * with three days of traffic (an error burst that pages, a cohort named `<script>…` doing badly, a
- * canary, a drift baseline), and drives Debian's Chromium through sign-in, the overview and a service
- * page. Screenshots land in artifacts/screenshots/. The full browser suite is a later issue; this only
- * proves the served app loads, talks to the API and renders escaped text.
- *
- * Needs Chromium at /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it) or CHROMIUM_PATH.
+ * Dashboard smoke test: the server serves the built app (web/dist, built by helpers/browser.ts when
+ * missing or stale) at `/` without shadowing the API, the bundle stays small, and Debian's Chromium gets
+ * through sign-in, the overview and a service page of a server with three days of traffic (an error
+ * burst that pages, a cohort named `<script>…` doing badly, a canary, a drift baseline). The full
+ * browser suite is dashboard.test.ts and status-page.test.ts.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import Fastify from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { webRoutes } from '../../src/server/routes/web.ts';
+import { NO_CHROMIUM, ROOT, WEB_DIST, ensureWebBuilt, launchBrowser, openPage, screenshot } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'web', 'dist');
-const SHOTS = join(ROOT, 'artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const XSS = '<script>window.__xss=1</script>';
 
 const SPEC = `
@@ -39,24 +34,6 @@ spec:
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-function ensureBuilt(): void {
-  const index = join(DIST, 'index.html');
-  const sources = Math.max(newestMtime(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, `vite build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 /** Three days at 20 requests an hour, then a busy last hour whose final 30 minutes fail half the time. */
 function traffic(): unknown[] {
@@ -91,12 +68,10 @@ function traffic(): unknown[] {
 
 let s: TestServer;
 let read: string;
-let browser: Browser;
+let browser: Browser | undefined;
 
 before(async () => {
-  ensureBuilt();
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  mkdirSync(SHOTS, { recursive: true });
+  ensureWebBuilt();
   s = await startTestServer(SPEC, NOW);
   const admin = await s.key('admin');
   read = await s.key('read');
@@ -109,26 +84,13 @@ before(async () => {
   assert.equal(r.status, 200);
   assert.deepEqual(r.json.rejected, []);
   await s.evaluate();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  if (NO_CHROMIUM === undefined) browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await s?.stop();
 });
-
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  return { page, errors };
-}
 
 test('the server serves the app at / without shadowing the API', async () => {
   const index = await fetch(`${s.url}/services/smoke-clf?window=7d`);
@@ -159,15 +121,36 @@ test('without web/dist, / says how to build it and the API is untouched', async 
   await app.close();
 });
 
-test('sign in, overview, service page', async () => {
-  const { page, errors } = await newPage();
+/** What a first visit downloads, gzipped as the server sends it; a budget that only a new dependency would break. */
+const BUNDLE_BUDGET_GZIP = 80 * 1024;
+
+test('the bundle is small: JavaScript and CSS under 80 kB gzipped', (t) => {
+  const assets = readdirSync(join(WEB_DIST, 'assets')).filter((f) => /\.(js|css)$/.test(f));
+  const index = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
+  // Only the files the page loads (a rebuild may leave none behind, as vite empties the folder).
+  const loaded = assets.filter((f) => index.includes(`/assets/${f}`));
+  assert.deepEqual(loaded.map((f) => f.replace(/-[\w-]+\./, '.')).sort(), ['index.css', 'index.js']);
+  const sizes = loaded.map((f) => {
+    const raw = readFileSync(join(WEB_DIST, 'assets', f));
+    return { f, raw: raw.length, gz: gzipSync(raw).length };
+  });
+  const total = sizes.reduce((a, x) => a + x.gz, 0);
+  t.diagnostic(`bundle: ${sizes.map((x) => `${x.f} ${(x.raw / 1024).toFixed(1)} kB (${(x.gz / 1024).toFixed(1)} kB gzip)`).join(', ')}; total ${(total / 1024).toFixed(1)} kB gzip`);
+  assert.ok(total < BUNDLE_BUDGET_GZIP, `${total} bytes gzipped`);
+});
+
+test('sign in, overview, service page', { skip: NO_CHROMIUM }, async (t) => {
+  const w = await openPage(browser!, t);
+  const { page } = w;
   await page.goto(`${s.url}/`);
   await page.waitForURL(/\/login/);
 
-  await page.fill('#api-key', 'mlslo_not_a_key');
-  await page.click('button[type=submit]');
-  await page.getByText('unknown API key').waitFor();
-  errors.length = 0; // the browser logs the 401 of the wrong key; from here on, nothing may fail
+  // The browser logs the 401 of the wrong key as an error; nothing else may fail.
+  await w.expectErrors(/401/, async () => {
+    await page.fill('#api-key', 'mlslo_not_a_key');
+    await page.click('button[type=submit]');
+    await page.getByText('unknown API key').waitFor();
+  });
 
   await page.fill('#api-key', read);
   await page.click('button[type=submit]');
@@ -176,7 +159,7 @@ test('sign in, overview, service page', async () => {
   await row.waitFor();
   assert.match(await row.innerText(), /smoke-ml/);
   assert.equal(await page.evaluate('sessionStorage.getItem("mlslo.apiKey")'), read);
-  await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+  await screenshot(page, 'smoke-overview');
 
   await row.getByRole('link', { name: 'smoke-clf' }).click();
   await page.waitForURL(/\/services\/smoke-clf/);
@@ -199,7 +182,7 @@ test('sign in, overview, service page', async () => {
   await alert.getByText('No notification was sent').waitFor();
   await page.locator('#drift').getByText('Drift now').waitFor();
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, 'service.png'), fullPage: true });
+  await screenshot(page, 'smoke-service', { fullPage: true });
 
   // The window picker goes into the URL.
   await page.getByRole('button', { name: '1d', exact: true }).click();
@@ -209,6 +192,4 @@ test('sign in, overview, service page', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/login/);
   assert.equal(await page.evaluate('sessionStorage.getItem("mlslo.apiKey")'), null);
-  assert.deepEqual(errors, []);
-  await page.close();
 });

@@ -100,19 +100,28 @@ export function createRetriever(countries: readonly string[]): (mention: string)
   };
 }
 
-/** Rates of the generation slips (per answer). */
-export const GENERATION_ERRORS = {
+/** Rates of the generation slips, per answer. */
+export interface GenerationErrors {
   /** Reads the neighbouring five-year row for one of the facts. */
-  yearSlip: 0.03,
+  readonly yearSlip: number;
   /** States one number up to 25% off. */
-  numberSlip: 0.02,
+  readonly numberSlip: number;
   /** Population only: the decimal point moves one place. */
+  readonly scaleSlip: number;
+  readonly unitOmitted: number;
+  /** Non-English questions only: the answer comes in English. */
+  readonly languageSlip: number;
+  /** The answer stops mid-sentence at the token limit: per question type. */
+  readonly truncated: Readonly<Record<QuestionType, number>>;
+}
+
+export const GENERATION_ERRORS: GenerationErrors = {
+  yearSlip: 0.03,
+  numberSlip: 0.02,
   scaleSlip: 0.03,
   unitOmitted: 0.04,
-  /** Non-English questions only: the answer comes in English. */
   languageSlip: 0.05,
-  /** The answer stops mid-sentence at the token limit: per question type. */
-  truncated: { value: 0.01, compare: 0.01, trend: 0.05 } as Readonly<Record<QuestionType, number>>,
+  truncated: { value: 0.01, compare: 0.01, trend: 0.05 },
 };
 
 export interface Answer {
@@ -133,7 +142,7 @@ export function tokensOf(text: string): number {
 }
 
 export function answerQuestion(rng: Rng, data: Gapminder, retrieve: (mention: string) => string, q: Question,
-  errors: typeof GENERATION_ERRORS = GENERATION_ERRORS): Answer {
+  errors: GenerationErrors = GENERATION_ERRORS): Answer {
   const retrieved = q.countries.map((c) => retrieve(countryName(c, q.language)));
   const lang: Language = q.language !== 'en' && rng() < errors.languageSlip ? 'en' : q.language;
   const w = WORDING[lang];

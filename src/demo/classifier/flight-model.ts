@@ -61,11 +61,15 @@ interface TreeJson {
 /** m-estimate smoothing weight of the target encoding, in flights: rare airports shrink to the prior. */
 const ENCODING_WEIGHT = 30;
 
-export function trainFlightModel(flights: readonly Flight[], opts: TrainOptions = DEFAULT_TRAIN): FlightModel {
+/** The seeded split every version trained with the same seed and hold-out shares. */
+export function splitFlights(flights: readonly Flight[], opts: Pick<TrainOptions, 'seed' | 'holdOut'>): { train: Flight[]; heldOut: Flight[] } {
   const rows = shuffled(mulberry32(opts.seed), flights);
   const nHeld = Math.round(rows.length * opts.holdOut);
-  const heldOut = rows.slice(0, nHeld);
-  const train = rows.slice(nHeld);
+  return { heldOut: rows.slice(0, nHeld), train: rows.slice(nHeld) };
+}
+
+export function trainFlightModel(flights: readonly Flight[], opts: TrainOptions = DEFAULT_TRAIN): FlightModel {
+  const { train, heldOut } = splitFlights(flights, opts);
   const prior = delayedShare(train);
   const byOrigin = targetEncoding(train, (f) => f.origin, prior);
   const byDestination = targetEncoding(train, (f) => f.destination, prior);

@@ -3,9 +3,9 @@
  * of `tree-v4` that serves 30% of traffic from 12 hours before the start on, fast and error-free but
  * clearly less accurate (only the delayed labels show it); an attempt to promote it to 100% five hours
  * before the start that ran out of GPU memory (errors burn fast, then the rollback to the canary); and a
- * slow feature store the day before (latency degrades, within budget). Live: 10 server minutes in, an
- * upstream feed starts sending `distance` in kilometres instead of miles — the classic unit bug — which
- * drift on the critical feature `distance` catches long before the labels would.
+ * slow feature store the day before (latency degrades, within budget). Live: 10 server minutes in, the
+ * flight-data vendor's v2 feed goes live with two unit bugs (FEED_V2_FROM_MIN), which drift on the
+ * critical features catches long before the labels would.
  */
 import type { Incident, Rollout, StoryEvent } from '../script.ts';
 
@@ -39,13 +39,20 @@ export const INCIDENTS: readonly Incident[] = [
 /** Statute miles to kilometres. */
 export const KM_PER_MILE = 1.609344;
 
-/** The unit bug: from this server minute after the anchor on, the feed sends `distance` in kilometres. */
-export const DISTANCE_IN_KM_FROM_MIN = 10;
+/**
+ * The flight-data vendor's v2 feed, live from this server minute after the anchor on: `distance` in
+ * kilometres instead of miles, and `originDelayShare` in percent instead of a fraction — two unit bugs
+ * of one migration. The percent is blatant (×100: drift on the critical feature at once, and the tree,
+ * which splits on the share, now calls most flights delayed); the kilometres are subtle (×1.6, within
+ * the range of real distances: drift only once enough of the window is in km).
+ */
+export const FEED_V2_FROM_MIN = 10;
 
 export const CLASSIFIER_STORY: readonly StoryEvent[] = [{
   service: 'flight-delay-classifier',
-  atMin: DISTANCE_IN_KM_FROM_MIN,
-  what: 'an upstream feed starts sending `distance` in kilometres instead of miles (a unit bug): the critical ' +
-    'feature drifts, and the drift ticket `flight-delay-classifier/drift/feature/distance/ticket` fires 20–35 server minutes later ' +
-    '(once ~17% of the 2h window is in km, plus alertFor 10m)',
+  atMin: FEED_V2_FROM_MIN,
+  what: 'the flight-data vendor\'s v2 feed goes live with two unit bugs: `originDelayShare` in percent and `distance` in ' +
+    'kilometres. The critical feature originDelayShare drifts at once and `flight-delay-classifier/drift/feature/originDelayShare/ticket` ' +
+    'fires after alertFor (10 server minutes); distance follows when ~20–30% of its 2h window is in km; the tree now calls most ' +
+    'flights delayed, which the labels show over the next 5–90 server minutes',
 }];

@@ -2,8 +2,8 @@
  * Synthetic traffic for `flight-delay-classifier`: real held-out flights, the real predictions of the
  * model version serving each request (production, or the canary for its share), lognormal latency per
  * input class, background and scripted errors, ground-truth labels that arrive late for a sample of
- * requests — and, from `distanceInKmFromMs` on, the unit bug: `distance` arrives in kilometres, and the
- * model scores what it is sent.
+ * requests — and, from `feedV2FromMs` on, the vendor's v2 feed with its unit bugs: `distance` in
+ * kilometres and `originDelayShare` in percent, and the model scores what it is sent.
  */
 import { haulOf, regionOf } from './airports.ts';
 import type { Flight } from './flights.ts';
@@ -37,8 +37,8 @@ export interface TrafficOptions {
   readonly labelShare: number;
   /** Share of labelled requests an ops reviewer also labels (`source: human`). */
   readonly humanShare: number;
-  /** From this instant on the upstream feed sends `distance` in kilometres (the unit bug); never when absent. */
-  readonly distanceInKmFromMs?: number;
+  /** From this instant on the v2 feed sends `distance` in km and `originDelayShare` in percent; never when absent. */
+  readonly feedV2FromMs?: number;
 }
 
 export function createTraffic(opts: TrafficOptions): Traffic {
@@ -56,10 +56,10 @@ export function createTraffic(opts: TrafficOptions): Traffic {
     const version = incident?.model ?? drawVersion(rng, opts, ms);
     const served = version === opts.rollout?.plan.model ? opts.rollout.model : opts.model;
     const id = requestId('fdc', ms, opts.runTag, seq++);
-    // What the model is sent: after the unit bug, the distance in kilometres (the haul cohort comes from
-    // the booking system, which still knows miles).
-    const sent: Flight = opts.distanceInKmFromMs !== undefined && ms >= opts.distanceInKmFromMs
-      ? { ...flight, distance: Math.round(flight.distance * KM_PER_MILE) }
+    // What the model is sent: from the v2 feed on, kilometres and percent (the haul cohort comes from the
+    // booking system, which still knows miles).
+    const sent: Flight = opts.feedV2FromMs !== undefined && ms >= opts.feedV2FromMs
+      ? { ...flight, distance: Math.round(flight.distance * KM_PER_MILE), originDelayShare: Math.round(flight.originDelayShare * 100) }
       : flight;
     const base = {
       kind: 'inference' as const,

@@ -5,7 +5,7 @@
 import { mulberry32, shuffled } from '../random.ts';
 import type { Movie } from './movies.ts';
 import type { RankerModel } from './ranker-model.ts';
-import { engagedWith, eraOf, HIT_K, queryGenerator, topIds, type Era } from './traffic.ts';
+import { engagedWith, HIT_K, queryGenerator, topIds, type Era } from './traffic.ts';
 
 export interface RankerQuality {
   readonly queries: number;
@@ -37,4 +37,3 @@ export function rankerQuality(model: RankerModel, catalogue: readonly Movie[], s
   return { queries: n, hit: hits / n, randomHit: randomHits / n, byEra: { 'any': era('any'), 'pre-1990': era('pre-1990'), '1990s': era('1990s'), '2000s': era('2000s') } };
 }
 
-export { eraOf };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  answerQuestion, createRetriever, drawQuestion, GENERATION_ERRORS, type Question,
+  answerQuestion, createRetriever, drawQuestion, type GenerationErrors, type Question,
 } from '../../../src/demo/assistant/assistant-model.ts';
 import { loadGapminder } from '../../../src/demo/assistant/gapminder.ts';
 import { credit, judgeAnswer } from '../../../src/demo/assistant/judge.ts';
@@ -11,7 +11,7 @@ import { assistantPassRate } from '../../../src/demo/start-demo.ts';
 
 const data = loadGapminder();
 const retrieve = createRetriever(data.countries);
-const NO_ERRORS: typeof GENERATION_ERRORS = {
+const NO_ERRORS: GenerationErrors = {
   yearSlip: 0, numberSlip: 0, scaleSlip: 0, unitOmitted: 0, languageSlip: 0, truncated: { value: 0, compare: 0, trend: 0 },
 };
 

@@ -90,3 +90,10 @@ test('after the rollout ranker-v8 serves half the traffic and its hit@3 is far l
   // Difference of proportions: SE ≈ √(0.67·0.33/150 + 0.85·0.15/1900) ≈ 0.04; the gap is ~0.17.
   assert.ok(rest.hit - old.hit > 0.08, `pre-1990 ${old.hit.toFixed(3)} vs rest ${rest.hit.toFixed(3)}`);
 });
+
+test('ranking latency meets the spec\'s classes (200 ms up to 100 candidates, 500 ms beyond) for ~99.5% of requests', () => {
+  const ok = generate(-600, -60, 13).map((r) => r.inference).filter((e) => e.status === 'ok');
+  const within = ok.filter((e) => e.latencyMs <= (Number(e.input.candidates) <= 100 ? 200 : 500)).length / ok.length;
+  // The latency objective is 0.99; ~5,400 requests: SE ≈ 0.001.
+  assert.ok(ok.length > 4000 && within > 0.99 && within < 1, `${within}`);
+});

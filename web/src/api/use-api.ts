@@ -3,7 +3,7 @@
  * document on screen, dimmed, until the new one arrives, so the page does not jump; a failed refresh
  * of the same path keeps the last good document and says it is stale.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, apiGet } from './client.ts';
 
 export type Loadable<T> =
@@ -21,11 +21,12 @@ export function useApi<T>(path: string | null, tick = 0): Loadable<T> {
   const [state, setState] = useState<Loadable<T>>({ kind: 'loading' });
   const shownPath = useRef<string | null>(null);
 
-  useEffect(() => {
+  // A layout effect starts the request right after render, not a frame later.
+  useLayoutEffect(() => {
     if (path === null) return undefined;
     const ctrl = new AbortController();
     const samePath = shownPath.current === path;
-    setState((s) => (s.kind === 'ok' ? { ...s, refreshing: true } : { kind: 'loading' }));
+    setState((s) => (s.kind === 'ok' ? { ...s, refreshing: true } : s.kind === 'loading' ? s : { kind: 'loading' }));
     apiGet<T>(path, { signal: ctrl.signal }).then(
       (data) => {
         shownPath.current = path;

@@ -13,6 +13,8 @@ export interface Column<R> {
   readonly num?: boolean;
   readonly sort?: (row: R) => number | string | null;
   readonly render: (row: R) => ComponentChildren;
+  /** Left out of the card layout on narrow screens (`cards`). */
+  readonly hideNarrow?: boolean;
 }
 
 export interface Sort {
@@ -39,6 +41,8 @@ export function SortableTable<R>(props: {
   readonly rowClass?: (row: R) => string | undefined;
   /** Mouse convenience only: the row must also hold a real link for keyboards and screen readers. */
   readonly onRowClick?: (row: R) => void;
+  /** On a phone, each row becomes a card of labelled cells instead of a table that scrolls sideways. */
+  readonly cards?: boolean;
 }) {
   const [sort, setSort] = useState<Sort>(props.initial);
   const { columns, rows, tiebreak } = props;
@@ -57,7 +61,7 @@ export function SortableTable<R>(props: {
 
   return (
     <div class="table-wrap">
-      <table class="data">
+      <table class={props.cards === true ? 'data cards' : 'data'}>
         {props.caption === undefined ? null : <caption class="sr-only">{props.caption}</caption>}
         <thead>
           <tr>
@@ -86,7 +90,12 @@ export function SortableTable<R>(props: {
                 if ((e.target as HTMLElement).closest('a, button') === null) props.onRowClick?.(r);
               }}
             >
-              {columns.map((c) => <td key={c.key} class={c.num === true ? 'num' : undefined}>{c.render(r)}</td>)}
+              {columns.map((c) => (
+                <td
+                  key={c.key} class={[c.num === true ? 'num' : '', c.hideNarrow === true ? 'hide-narrow' : ''].join(' ').trim() || undefined}
+                  data-label={typeof c.label === 'string' ? c.label : undefined}
+                >{c.render(r)}</td>
+              ))}
             </tr>
           ))}
         </tbody>

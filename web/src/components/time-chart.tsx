@@ -3,7 +3,7 @@
  * (objectives, zero), UTC time axis, a hover tooltip, resizing with its container. Colours are CSS
  * variables resolved when the chart is built, so the light and dark themes both apply.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { utc } from '../lib/format.ts';
 
@@ -40,6 +40,8 @@ export interface TimeChartProps {
   readonly bands?: readonly ChartBand[];
   readonly lines?: readonly ChartLine[];
   readonly yFormat: (v: number) => string;
+  /** The y axis' labels from all its ticks at once (one precision for the whole axis); else yFormat per tick. */
+  readonly yTicks?: (splits: readonly number[]) => string[];
   /** Fixed y range, or a function of the data's [min, max]. */
   readonly yRange?: (min: number, max: number) => [number, number];
   readonly height?: number;
@@ -154,7 +156,7 @@ function build(el: HTMLDivElement, tip: HTMLDivElement, props: TimeChartProps, w
       { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font, values: timeTicks, ...(props.daily === true ? { incrs: DAY_INCRS } : {}) },
       {
         stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { show: false }, font, size: 58,
-        values: (_u, splits) => splits.map((v) => props.yFormat(v)),
+        values: (_u, splits) => props.yTicks?.(splits) ?? splits.map((v) => props.yFormat(v)),
       },
     ],
     series: [
@@ -188,7 +190,8 @@ export function TimeChart(props: TimeChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const tip = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
+  // Built before the browser paints, so the chart appears with its panel.
+  useLayoutEffect(() => {
     const el = host.current;
     const tipEl = tip.current;
     if (el === null || tipEl === null) return undefined;

@@ -28,6 +28,17 @@ export function pct(x: number | null | undefined, digits?: number): string {
   return `${fixed(x * 100, digits ?? ratioDigits(x))}%`;
 }
 
+/**
+ * Axis labels for ratios as percentages, all with the decimals the tick step needs (a step of 0.5% → one
+ * decimal): 100.0%, 99.5%, 99.0% rather than 100.00%, 99.50%, 99.0%.
+ */
+export function pctTicks(splits: readonly number[]): string[] {
+  const step = splits.length < 2 ? 1 : Math.abs(splits[1]! - splits[0]!);
+  const stepPct = Number((step * 100).toPrecision(6));
+  const digits = stepPct > 0 ? Math.min(3, Math.max(0, Math.ceil(-Math.log10(stepPct)))) : 1;
+  return splits.map((v) => `${fixed(v * 100, digits)}%`);
+}
+
 /** An objective exactly as written in the spec: 0.9995 → 99.95%, 0.95 → 95%. */
 export function objectivePct(x: number): string {
   return `${Number((x * 100).toFixed(4))}%`;

@@ -80,8 +80,8 @@ const COLUMNS: readonly Column<ServiceSummary>[] = [
       </div>
     ),
   },
-  { key: 'tier', label: 'Tier', num: true, sort: (s) => s.tier, render: (s) => <span class="tag">tier {s.tier}</span> },
-  { key: 'window', label: 'Window', sort: (s) => s.window, render: (s) => <span class="mono">{s.window}</span> },
+  { key: 'tier', label: 'Tier', num: true, hideNarrow: true, sort: (s) => s.tier, render: (s) => <span class="tag">tier {s.tier}</span> },
+  { key: 'window', label: 'Window', hideNarrow: true, sort: (s) => s.window, render: (s) => <span class="mono">{s.window}</span> },
 ];
 
 function Tiles({ services }: { services: readonly ServiceSummary[] }) {
@@ -144,6 +144,7 @@ export function Overview() {
                   tiebreak={tiebreak}
                   rowClass={(s) => (s.state === 'outage' ? 'row-bad' : s.state === 'degraded' || s.state === 'quality_degraded' ? 'row-warn' : undefined)}
                   onRowClick={(s) => navigate(servicePath(s.name))}
+                  cards
                 />
               )}
             </div>

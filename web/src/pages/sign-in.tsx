@@ -5,7 +5,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, apiGet } from '../api/client.ts';
 import type { ServicesResponse } from '../api/types.ts';
-import { ErrorBox } from '../components/async.tsx';
 import { setKey } from '../lib/session.ts';
 
 export function SignIn(props: { reason: string | null; onSignedIn: () => void }) {
@@ -46,7 +45,14 @@ export function SignIn(props: { reason: string | null; onSignedIn: () => void })
             A <b>read</b> (or admin) key: <code>mlslo keys create --role read</code>. It is kept in this tab only
             (sessionStorage) and sent to this server alone.
           </p>
-          {error === undefined ? null : <ErrorBox error={error} what="the services with this key" />}
+          {error === undefined ? null : (
+            <div class="error-box" role="alert">
+              <div>
+                <div><b>{error.unauthenticated ? 'The server refused this key.' : error.status === 403 ? 'This key may not read.' : 'Could not sign in.'}</b> <span class="detail">{error.message}</span></div>
+                <code>{error.code}{error.status > 0 ? ` · HTTP ${error.status}` : ''}</code>
+              </div>
+            </div>
+          )}
           <div><button class="btn primary" type="submit" disabled={busy}>{busy ? 'Checking…' : 'Sign in'}</button></div>
         </form>
       </div>

@@ -13,7 +13,7 @@ import { useApi, type Loadable } from '../../api/use-api.ts';
 import { AlertStateBadge, FlagTags, SeverityBadge } from '../../components/badges.tsx';
 import { Async } from '../../components/async.tsx';
 import { JsonView } from '../../components/json-view.tsx';
-import { ago, burn, count, estCount, pct, pValue, utc } from '../../lib/format.ts';
+import { ago, burn, count, estCount, objectivePct, pct, pValue, utc } from '../../lib/format.ts';
 
 type Evidence = Alert['evidence'];
 type BurnEvidence = Extract<Evidence, { kind: 'burn' }>;
@@ -42,19 +42,19 @@ function BreakdownTables({ b }: { b: Breakdowns }) {
       <div>
         <h4 style={{ margin: '0 0 0.25rem' }}>Worst cohorts <span class="faint">({b.window})</span></h4>
         {b.worstCohorts.length === 0 ? <div class="faint">No flagged cohort.</div> : (
-          <table class="data">
+          <div class="table-wrap"><table class="data">
             <thead><tr><th>Cohort</th><th class="num">q̂</th><th class="num">Judged</th><th class="num">adj. p</th><th>Flags</th></tr></thead>
             <tbody>
               {b.worstCohorts.map((c) => (
                 <tr key={`${c.attr}=${c.value}`}><td>{c.attr}=<b>{c.value}</b></td><td class="num">{pct(c.qHat)}</td><td class="num">{count(c.judged)}</td><td class="num">{pValue(c.adjustedP)}</td><td><FlagTags flags={c.flags} /></td></tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </div>
       <div>
         <h4 style={{ margin: '0 0 0.25rem' }}>Versions <span class="faint">({b.window})</span></h4>
-        <table class="data">
+        <div class="table-wrap"><table class="data">
           <thead><tr><th>Model</th><th class="num">Traffic</th><th class="num">Errors</th><th class="num">Latency</th><th class="num">q̂</th><th>Flags</th></tr></thead>
           <tbody>
             {b.versions.map((v) => (
@@ -65,7 +65,7 @@ function BreakdownTables({ b }: { b: Breakdowns }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       </div>
     </div>
   );
@@ -75,9 +75,9 @@ function BurnEvidenceView({ e }: { e: BurnEvidence }) {
   return (
     <div class="stack" style={{ gap: '0.6rem' }}>
       <div class="faint">
-        {DIMENSION_LABEL[e.dimension]} objective {pct(e.objective)} · {e.timeAxis === 'verdict' ? 'verdict-time windows (labels that arrived in each window)' : 'request-time windows'} · policy {e.policySource}
+        {DIMENSION_LABEL[e.dimension]} objective {objectivePct(e.objective)} · {e.timeAxis === 'verdict' ? 'verdict-time windows (labels that arrived in each window)' : 'request-time windows'} · policy {e.policySource}
       </div>
-      <table class="data">
+      <div class="table-wrap"><table class="data">
         <thead><tr><th>Windows</th><th class="num">Long burn</th><th class="num">Short burn</th><th class="num">Factor</th><th class="num">Short-window events</th><th>Fires</th></tr></thead>
         <tbody>
           {e.rows.map((r) => (
@@ -91,11 +91,13 @@ function BurnEvidenceView({ e }: { e: BurnEvidence }) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <div>
         Bad events over {e.bad.window}: errors <b>{count(e.bad.errors)}</b> · latency <b>{count(e.bad.latency)}</b> · quality{' '}
         <b>{e.bad.qualityEstimated ? estCount(e.bad.quality) : 'unknown'}</b>
-        {e.bad.qualityShare === null ? null : <span class="faint"> (quality {pct(e.bad.qualityShare, 0)} of the bad events)</span>}
+        {/* Without a judged request in the window the share is not 0 but unknown (the server counts it as 0). */}
+        {!e.bad.qualityEstimated ? <span class="faint"> (no judged request in the window yet)</span>
+          : e.bad.qualityShare === null ? null : <span class="faint"> (quality {pct(e.bad.qualityShare, 0)} of the bad events)</span>}
       </div>
       {e.breakdowns === undefined ? null : <BreakdownTables b={e.breakdowns} />}
     </div>
@@ -131,7 +133,7 @@ function EvidenceView({ e }: { e: Evidence }) {
       return (
         <div class="stack" style={{ gap: '0.5rem' }}>
           <div>Window {e.window} · baseline {e.baseline}{e.model === undefined ? '' : ` · model ${e.model}`} · {e.datasetDrift ? <b class="t-bad">dataset drift</b> : 'no dataset drift'} ({pct(e.driftedShare, 0)} of features)</div>
-          <table class="data">
+          <div class="table-wrap"><table class="data">
             <thead><tr><th>Feature</th><th>Method</th><th class="num">Statistic</th><th class="num">Threshold</th><th class="num">PSI</th><th>Drifted</th></tr></thead>
             <tbody>
               {e.features.map((f) => (
@@ -143,7 +145,7 @@ function EvidenceView({ e }: { e: Evidence }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         </div>
       );
     case 'eval':
@@ -156,7 +158,7 @@ function Deliveries({ id }: { id: string }) {
   return (
     <Async value={log} what="the delivery log">
       {(d) => (d.deliveries.length === 0 ? <div class="faint">No notification was sent for this alert (no channel configured, or it never fired).</div> : (
-        <table class="data">
+        <div class="table-wrap"><table class="data">
           <thead><tr><th>Channel</th><th>Target</th><th>Notice</th><th>Status</th><th class="num">Attempts</th><th>Created</th><th>Delivered / next try</th><th>Last error</th></tr></thead>
           <tbody>
             {d.deliveries.map((x) => (
@@ -169,7 +171,7 @@ function Deliveries({ id }: { id: string }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       ))}
     </Async>
   );
@@ -256,7 +258,7 @@ export function AlertsSection(props: {
           <header><h3>Retraining requests</h3><span class="sub">retrain.requested events sent to the training webhook</span></header>
           <Async value={props.retrain} what="the retraining requests">
             {(r) => (r.requests.length === 0 ? <div class="empty">None sent.</div> : (
-              <table class="data">
+              <div class="table-wrap"><table class="data">
                 <thead><tr><th>When</th><th>Reasons</th><th>Suggested data</th><th>Cohorts</th></tr></thead>
                 <tbody>
                   {r.requests.map((q) => (
@@ -268,7 +270,7 @@ export function AlertsSection(props: {
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </table></div>
             ))}
           </Async>
         </div>

@@ -6,7 +6,7 @@ import { useMemo } from 'preact/hooks';
 import type { Dimension, SeriesResponse } from '../../api/types.ts';
 import { DIMENSIONS, DIMENSION_COLOR, DIMENSION_LABEL } from '../../api/types.ts';
 import { ChartLegend, TimeChart, type ChartSeries, type TimeChartProps } from '../../components/time-chart.tsx';
-import { budgetPct, objectivePct, pct, utc } from '../../lib/format.ts';
+import { budgetPct, objectivePct, pct, pctTicks, utc } from '../../lib/format.ts';
 
 /**
  * The series from its first bucket with a request: a new service (or the demo) would otherwise draw a
@@ -33,10 +33,6 @@ function sliRange(objective: number): (min: number, max: number) => [number, num
   };
 }
 
-function axisPct(v: number): string {
-  return pct(v, Math.abs(1 - v) < 0.01 ? 2 : 1);
-}
-
 function sliChart(d: Dimension, s: SeriesResponse): TimeChartProps {
   const times = s.points.map((p) => Date.parse(p.t));
   const objective = s.objectives[d];
@@ -57,7 +53,8 @@ function sliChart(d: Dimension, s: SeriesResponse): TimeChartProps {
     series,
     ...(bands === undefined ? {} : { bands }),
     lines: [{ value: objective, label: `objective ${objectivePct(objective)}`, color: 'var(--c-objective)' }],
-    yFormat: axisPct,
+    yFormat: fmt,
+    yTicks: pctTicks,
     yRange: sliRange(objective),
     height: 190,
     daily: s.step === '1d',
@@ -105,6 +102,7 @@ export function BurnDownChart({ series: all }: { series: SeriesResponse }) {
       })),
       lines: [{ value: 0, label: 'budget exhausted', color: 'var(--c-objective)' }],
       yFormat: budgetPct,
+      yTicks: pctTicks,
       yRange: (min, max) => {
         const lo = Math.min(0, Number.isFinite(min) ? min : 0);
         const hi = Math.max(1, Number.isFinite(max) ? max : 1);
@@ -122,7 +120,7 @@ export function BurnDownChart({ series: all }: { series: SeriesResponse }) {
         <h3>Error-budget burn-down</h3>
         <span class="sub">budget left from the window's start to each point · below 0 means overspent</span>
       </header>
-      {series.budget.length === 0 ? <div class="chart-empty">No requests in this window.</div> : <TimeChart {...props} />}
+      {series.points.every((p) => p.errors.total === 0) ? <div class="chart-empty">No requests in this window.</div> : <TimeChart {...props} />}
       <ChartLegend
         items={[...DIMENSIONS.map((d) => ({ label: DIMENSION_LABEL[d], color: DIMENSION_COLOR[d] })), { label: 'exhausted (0%)', color: 'var(--c-objective)', kind: 'dash' as const }]}
       />

@@ -16,6 +16,7 @@ const METHOD: Readonly<Record<FeatureDrift['method'], string>> = {
   ks: 'KS test', wasserstein: 'Wasserstein ÷ std', chi2: 'χ² test', z: 'Z-test', jensenshannon: 'Jensen–Shannon', psi: 'PSI',
 };
 const P_METHODS = new Set<FeatureDrift['method']>(['ks', 'chi2', 'z']);
+/** `none` is the theme's soft green, so its cells carry the class `calm` for the theme's text colour. */
 const PSI_COLOR = { none: 'var(--good-soft)', moderate: '#f7d98b', major: '#e5635d' } as const;
 /** Line colours for features, cycled. */
 const PALETTE = ['#1971c2', '#d9480f', '#2b8a3e', '#7048e8', '#c2255c', '#0c8599', '#e67700', '#5c940d', '#862e9c', '#495057'];
@@ -27,8 +28,8 @@ export function isNoBaseline(e: ApiError): boolean {
 export function NoBaseline({ service }: { service: string }) {
   return (
     <div class="callout">
-      <b>No baseline yet.</b> Drift compares production inputs with a sample of the training data. Upload one per model version:
-      <pre>{`mlslo baseline upload ${service} train.csv --model VERSION    # or JSONL: --format jsonl`}</pre>
+      <b>No baseline yet.</b> Drift compares production inputs with a sample of the training data (CSV or JSONL). Upload one per model version:
+      <pre>{`mlslo baseline upload ${service} train.csv --model VERSION`}</pre>
       <div class="note">or make one from a production window: <code>POST /v1/services/{service}/baselines/window?from=…&amp;to=…</code> (docs/baselines.md).</div>
     </div>
   );
@@ -65,7 +66,7 @@ function FeatureGrid({ series }: { series: DriftSeriesResponse }) {
             <th scope="row">dataset</th>
             {days.map((d) => (d.requests === 0 ? <td key={d.day} class="insufficient" title={`${d.day}: no requests`} /> : (
               <td
-                key={d.day} class={d.dataset.drifted ? 'flagged' : undefined}
+                key={d.day} class={d.dataset.drifted ? 'flagged' : d.dataset.driftedShare > 0 ? undefined : 'calm'}
                 style={{ background: d.dataset.drifted ? PSI_COLOR.major : d.dataset.driftedShare > 0 ? PSI_COLOR.moderate : PSI_COLOR.none }}
                 title={`${d.day}: ${d.dataset.driftedFeatures.length} of ${d.dataset.evaluated} features drifted${d.dataset.drifted ? ' — dataset drift' : ''}`}
               >{pct(d.dataset.driftedShare, 0)}</td>
@@ -81,7 +82,7 @@ function FeatureGrid({ series }: { series: DriftSeriesResponse }) {
                 const test = P_METHODS.has(f.method) ? `p ${pValue(f.pValue)} (≤ ${f.threshold} drifts)` : `${stat(f.statistic)} (≥ ${f.threshold} drifts)`;
                 return (
                   <td
-                    key={d.day} class={f.drifted ? 'flagged' : undefined} style={{ background: PSI_COLOR[band] }}
+                    key={d.day} class={[f.drifted ? 'flagged' : '', band === 'none' ? 'calm' : ''].join(' ').trim() || undefined} style={{ background: PSI_COLOR[band] }}
                     title={`${n} on ${d.day}: ${METHOD[f.method]} ${test}; PSI ${stat(f.psi?.value)} (${band})${f.drifted ? ' — drifted' : ''}`}
                   >{cellPsi(f.psi?.value)}</td>
                 );
@@ -186,11 +187,13 @@ export function DriftSection(props: {
   series: Loadable<DriftSeriesResponse>;
   baselines: Loadable<BaselinesResponse>;
 }) {
-  const { drift, series } = props;
-  if (drift.kind === 'error' && isNoBaseline(drift.error)) {
-    return <div class="panel"><header><h3>Drift</h3></header><div class="panel-body"><NoBaseline service={props.service} /></div></div>;
+  const { drift, series, baselines } = props;
+  if (baselines.kind === 'error') return <div class="panel"><ErrorBox error={baselines.error} what="the baselines" /></div>;
+  const none = baselines.kind === 'ok' && baselines.data.baselines.length === 0;
+  if (none || (drift.kind === 'error' && isNoBaseline(drift.error))) {
+    return <div class="panel"><header><h3>Baseline</h3></header><div class="panel-body"><NoBaseline service={props.service} /></div></div>;
   }
-  const newest = props.baselines.kind === 'ok' ? props.baselines.data.baselines[0] : undefined;
+  const newest = baselines.kind === 'ok' ? baselines.data.baselines[0] : undefined;
   return (
     <div class="stack">
       <div class="panel">

@@ -26,7 +26,7 @@ function metricValue(o: ObjectiveResult): string {
 function Objectives({ objectives }: { objectives: readonly ObjectiveResult[] }) {
   if (objectives.length === 0) return null;
   return (
-    <table class="data">
+    <div class="table-wrap"><table class="data">
       <thead><tr><th>Objective</th><th class="num">Target</th><th class="num">Value</th><th class="num">95% interval</th><th class="num">n</th><th>Status</th></tr></thead>
       <tbody>
         {objectives.map((o) => (
@@ -40,7 +40,7 @@ function Objectives({ objectives }: { objectives: readonly ObjectiveResult[] }) 
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -114,14 +114,14 @@ export function CohortTable({ doc }: { doc: QualityResponse }) {
       <header>
         <h3>Quality per cohort</h3>
         <span class="sub">{groups.length} cohort values · worst q̂ first · values under minSamples are not tested</span>
-        <span class="right">
+        {attrs.length < 2 ? null : <span class="right">
           <label class="field">attribute
             <select value={attr} onChange={(e) => setAttr((e.currentTarget).value)}>
               <option value="">all</option>
               {attrs.map((a) => <option key={a} value={a}>{a}</option>)}
             </select>
           </label>
-        </span>
+        </span>}
       </header>
       {groups.length === 0 ? <div class="empty">No cohort attributes are declared (spec <code>cohorts:</code>), or no traffic carried them.</div> : (
         <SortableTable

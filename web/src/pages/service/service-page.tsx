@@ -72,11 +72,14 @@ export function ServicePage({ name, loc, clock }: { name: string; loc: Location;
   const flagged = report.kind === 'ok' ? report.data.cohorts.find((c) => c.flags.length > 0)?.attr : undefined;
   const attr = loc.query.get('attr') ?? flagged ?? attrs[0];
   const heatmap = useApi<HeatmapResponse>(later(attr === undefined ? null : servicePath(name, '/quality/heatmap', { attr, days: HEATMAP_DAYS, at })), tick);
-  const drift = useApi<DriftResponse>(
-    later(effectiveWindow === undefined ? null : servicePath(name, '/drift', { window: driftWindow(effectiveWindow), at })), tick,
-  );
-  const driftSeries = useApi<DriftSeriesResponse>(later(servicePath(name, '/drift/series', { days: DRIFT_DAYS, at })), tick);
   const baselines = useApi<BaselinesResponse>(later(servicePath(name, '/baselines')), tick);
+  // Drift is asked for only once a baseline is known to exist: without one the API answers 404, which
+  // the browser would log as an error on every service page of a service that has none.
+  const hasBaseline = baselines.kind === 'ok' && baselines.data.baselines.length > 0;
+  const drift = useApi<DriftResponse>(
+    hasBaseline && effectiveWindow !== undefined ? servicePath(name, '/drift', { window: driftWindow(effectiveWindow), at }) : null, tick,
+  );
+  const driftSeries = useApi<DriftSeriesResponse>(hasBaseline ? servicePath(name, '/drift/series', { days: DRIFT_DAYS, at }) : null, tick);
   const paths = alertPaths(name);
   const alerts = useApi<AlertsResponse>(later(paths.alerts), tick);
   const history = useApi<AlertHistoryResponse>(later(paths.history), tick);
