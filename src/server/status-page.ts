@@ -170,9 +170,9 @@ function headline(doc: PublicStatus): string {
 /** A template without values: trusted markup, so `html` leaves its quotes alone. */
 const CSS = html`
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;
---met:#1a7f37;--missed:#cf222e;--insufficient:#9a6700;--none:#c4ccd4}
+--met:#1a7f37;--missed:#cf222e;--insufficient:#6e7781;--none:#c4ccd4}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;
---met:#3fb950;--missed:#f85149;--insufficient:#d29922;--none:#3d444d}}
+--met:#3fb950;--missed:#f85149;--insufficient:#9198a1;--none:#3d444d}}
 *{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -206,15 +206,16 @@ nav a{color:inherit;overflow-wrap:anywhere}
 .bar:hover{opacity:.7}
 .axis{display:flex;justify-content:space-between}
 .recent{display:none}
-.b-met{background:var(--met)}.b-missed{background:var(--missed)}.b-insufficient{background:var(--insufficient)}.b-no_data{background:var(--none)}
+.b-met{background:var(--met)}.b-missed{background:var(--missed)}.b-insufficient{background:repeating-linear-gradient(135deg,var(--insufficient) 0 3px,var(--none) 3px 6px)}.b-no_data{background:var(--none)}
 .v-met{color:var(--met);font-weight:600}.v-missed{color:var(--missed);font-weight:600}
 .v-insufficient,.v-no_data{color:var(--muted)}
 table{border-collapse:collapse;width:100%;margin-top:1.25rem}
 caption{text-align:left;font-weight:600;padding-bottom:.25rem}
-th,td{text-align:left;padding:.375rem .5rem;border-top:1px solid var(--line);overflow-wrap:anywhere}
+th,td{text-align:left;padding:.375rem .5rem;border-top:1px solid var(--line);overflow-wrap:break-word}
+td+td,th+th{white-space:nowrap}
 .legend{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;list-style:none;padding:0;margin:0 0 1.5rem}
 .key{display:inline-block;width:.75rem;height:1.25rem;vertical-align:middle;margin-right:.375rem;border-radius:2px}
-.k-met{background:var(--met)}.k-missed{background:var(--missed)}.k-insufficient{background:var(--insufficient)}.k-no_data{background:var(--none)}
+.k-met{background:var(--met)}.k-missed{background:var(--missed)}.k-insufficient{background:repeating-linear-gradient(135deg,var(--insufficient) 0 3px,var(--none) 3px 6px)}.k-no_data{background:var(--none)}
 footer{color:var(--muted);border-top:1px solid var(--line);padding-top:1rem;margin-top:1rem;padding-bottom:2rem}
 @media (max-width:40rem){.bar:nth-child(-n+60){display:none}.all{display:none}.recent{display:inline}.bars{gap:3px}}
 @media (max-width:30rem){.service{padding:.75rem}}

@@ -200,12 +200,12 @@ test('hourly buckets: the traffic lands in the 10:00 hour of each day', async ()
     // Unchanged after the last busy hour.
     close(body.budget[35][d], want[d], `hourly after day 3 ${d}`);
   }
-  // A window of 2 days or less defaults to hourly steps.
+  // A window of 7 days or less defaults to hourly steps (what the dashboard's window picker shows).
   assert.equal((await get('/v1/services/svc/series?window=36h')).points.length, 36);
 });
 
 test('window and step are checked', async () => {
-  for (const q of ['window=15d&step=1h', 'window=36h&step=1d', 'window=2d12h', 'window=401d', 'window=14d1h&step=1h', 'step=1m', 'window=30x', 'at=2026-11-28T12:00:00', 'at=2027-01-01T00:00:00Z']) {
+  for (const q of ['window=15d&step=1h', 'window=36h&step=1d', 'window=7d12h', 'window=401d', 'window=14d1h&step=1h', 'step=1m', 'window=30x', 'at=2026-11-28T12:00:00', 'at=2027-01-01T00:00:00Z']) {
     const r = await s.get(`/v1/services/svc/series?${q}`, read);
     assert.equal(r.status, 400, q);
     assert.equal(r.json.error.code, 'MLSLO_ERR_QUERY_INVALID', q);

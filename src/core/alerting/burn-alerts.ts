@@ -90,5 +90,5 @@ function summary(service: string, d: Dimension, severity: BurnSeverity, r: BurnR
   const axis = uses === undefined ? '' : ' by verdict time';
   const state = holds ? 'is burning its error budget' : 'is within its burn thresholds';
   return `${service}: ${d} ${state}${axis} — ${fmt(r.longBurn)} over ${formatWindow(r.longMs)}${windowNote(uses?.get(r.longMs))}`
-    + ` and ${fmt(r.shortBurn)} over ${formatWindow(r.shortMs)}${windowNote(uses?.get(r.shortMs))}, ${severity} threshold ${r.factor}×`;
+    + ` and ${fmt(r.shortBurn)} over ${formatWindow(r.shortMs)}${windowNote(uses?.get(r.shortMs))}, ${severity} threshold ${fmt(r.factor)}`;
 }

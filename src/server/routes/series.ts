@@ -43,7 +43,7 @@ export function seriesRoutes(app: FastifyInstance, ctx: ServerContext): void {
       windowMs = w;
       label = formatWindow(w);
     }
-    const step: SeriesStep = req.query.step ?? (windowMs > 2 * DAY_MS ? '1d' : '1h');
+    const step: SeriesStep = req.query.step ?? (windowMs > 7 * DAY_MS ? '1d' : '1h');
     // A calendar month so far is whole minutes, not days: its buckets are clipped like any window's ends.
     const whole = req.query.window === undefined || windowMs % STEP_MS[step] === 0;
     if (!whole || windowMs > MAX_WINDOW[step]) {

@@ -94,6 +94,7 @@ test('after the rollout ranker-v8 serves half the traffic and its hit@3 is far l
 test('ranking latency meets the spec\'s classes (200 ms up to 100 candidates, 500 ms beyond) for ~99.5% of requests', () => {
   const ok = generate(-600, -60, 13).map((r) => r.inference).filter((e) => e.status === 'ok');
   const within = ok.filter((e) => e.latencyMs <= (Number(e.input.candidates) <= 100 ? 200 : 500)).length / ok.length;
-  // The latency objective is 0.99; ~5,400 requests: SE ≈ 0.001.
-  assert.ok(ok.length > 4000 && within > 0.99 && within < 1, `${within}`);
+  // The latency objective is 0.99; ~3,200 requests (night hours, near the diurnal trough): SE ≈ 0.001.
+  assert.ok(ok.length > 2500, `${ok.length} requests`);
+  assert.ok(within > 0.99 && within < 1, `${within}`);
 });

@@ -2,7 +2,7 @@
  * A point estimate with its 95% interval against the objective, on a shared scale — a one-row forest
  * plot, so a column of them compares cohorts or versions at a glance.
  */
-import { pct } from '../lib/format.ts';
+import { pct, pctRange } from '../lib/format.ts';
 
 export interface Scale {
   readonly min: number;
@@ -28,7 +28,7 @@ export function IntervalBar(props: { value: number | null; interval: { lower: nu
   const below = interval !== null && interval.upper < objective;
   const above = interval !== null && interval.lower >= objective;
   const color = below ? 'var(--bad)' : above ? 'var(--good)' : 'var(--warn)';
-  const title = interval === null ? 'insufficient judged requests' : `q̂ ${pct(value)}, 95% interval ${pct(interval.lower)} – ${pct(interval.upper)}, objective ${pct(objective)}`;
+  const title = interval === null ? 'insufficient judged requests' : `q̂ ${pct(value)}, 95% interval ${pctRange(interval.lower, interval.upper)}, objective ${pct(objective)}`;
   return (
     <div class="ci" title={title} aria-hidden="true">
       <div class="track" />

@@ -39,6 +39,12 @@ export function pctTicks(splits: readonly number[]): string[] {
   return splits.map((v) => `${fixed(v * 100, digits)}%`);
 }
 
+/** A 95% interval of a ratio, both ends with the same decimals: `85.50% – 90.24%`, not `85.5% – 90.24%`. */
+export function pctRange(lower: number, upper: number): string {
+  const digits = Math.max(ratioDigits(lower), ratioDigits(upper));
+  return `${pct(lower, digits)} – ${pct(upper, digits)}`;
+}
+
 /** An objective exactly as written in the spec: 0.9995 → 99.95%, 0.95 → 95%. */
 export function objectivePct(x: number): string {
   return `${Number((x * 100).toFixed(4))}%`;

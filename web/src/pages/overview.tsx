@@ -130,7 +130,7 @@ export function Overview() {
             <div class="panel">
               <header>
                 <h2>All services</h2>
-                <span class="sub">over each service's SLO window · budget left, and SLI / objective · click a column to sort</span>
+                <span class="sub">over each service's SLO window · budget left, and SLI / objective<span class="wide-only"> · click a column to sort</span></span>
               </header>
               {data.services.length === 0 ? (
                 <div class="empty">No service is defined, or this key may read none. Start the server with <code>--specs DIR</code>.</div>

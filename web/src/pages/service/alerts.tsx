@@ -13,7 +13,7 @@ import { useApi, type Loadable } from '../../api/use-api.ts';
 import { AlertStateBadge, FlagTags, SeverityBadge } from '../../components/badges.tsx';
 import { Async } from '../../components/async.tsx';
 import { JsonView } from '../../components/json-view.tsx';
-import { ago, burn, count, estCount, objectivePct, pct, pValue, utc } from '../../lib/format.ts';
+import { ago, burn, count, estCount, objectivePct, pct, pctRange, pValue, utc } from '../../lib/format.ts';
 
 type Evidence = Alert['evidence'];
 type BurnEvidence = Extract<Evidence, { kind: 'burn' }>;
@@ -113,7 +113,7 @@ function EvidenceView({ e }: { e: Evidence }) {
         <div class="stack" style={{ gap: '0.5rem' }}>
           <dl class="kv">
             <dt>objective</dt><dd class="mono">{e.objective.name} {e.objective.direction === 'lower_is_better' ? '≤' : '≥'} {e.objective.target}</dd>
-            <dt>value</dt><dd>{e.objective.value === undefined ? '—' : pct(e.objective.value)}{e.objective.interval === undefined ? '' : ` (95% ${pct(e.objective.interval.lower)} – ${pct(e.objective.interval.upper)})`} over {count(e.objective.n)} · {e.objective.status}</dd>
+            <dt>value</dt><dd>{e.objective.value === undefined ? '—' : pct(e.objective.value)}{e.objective.interval === undefined ? '' : ` (95% ${pctRange(e.objective.interval.lower, e.objective.interval.upper)})`} over {count(e.objective.n)} · {e.objective.status}</dd>
             {e.cohort === undefined ? null : <><dt>cohort</dt><dd>{e.cohort.attr}=<b>{e.cohort.value}</b></dd></>}
             <dt>window</dt><dd>{e.window}</dd>
           </dl>

@@ -66,6 +66,8 @@ export function SliCharts({ series: all }: { series: SeriesResponse }) {
   const { series, skippedFrom } = useMemo(() => fromFirstRequest(all), [all]);
   const charts = useMemo(() => DIMENSIONS.map((d) => [d, sliChart(d, series)] as const), [series]);
   const empty = series.points.every((p) => p.errors.total === 0);
+  // A bucket with traffic but too few judged requests has no q̂: the line breaks there, and says why.
+  const qualityGaps = series.points.some((p) => p.errors.total > 0 && p.quality.qHat === null);
   return (
     <>
     <SkippedNote from={skippedFrom} firstAt={series.points[0]?.t} />
@@ -74,7 +76,10 @@ export function SliCharts({ series: all }: { series: SeriesResponse }) {
         <div class="panel" key={d}>
           <header>
             <h3>{DIMENSION_LABEL[d]}</h3>
-            <span class="sub">{d === 'quality' ? 'q̂ per' : 'SLI per'} {series.step === '1h' ? 'hour' : 'day'} · objective {objectivePct(series.objectives[d])}</span>
+            <span class="sub">
+              {d === 'quality' ? 'q̂ per' : 'SLI per'} {series.step === '1h' ? 'hour' : 'day'} · objective {objectivePct(series.objectives[d])}
+              {d === 'quality' && qualityGaps ? ' · a gap: fewer judged requests than minSamples' : ''}
+            </span>
           </header>
           {empty ? <div class="chart-empty">No requests in this window.</div> : <TimeChart {...props} />}
           <ChartLegend

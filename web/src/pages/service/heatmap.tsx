@@ -4,7 +4,7 @@
  * 99% objective. Cells under minSamples are hatched, never coloured; flagged cells are outlined.
  */
 import type { HeatmapCell, HeatmapResponse } from '../../api/types.ts';
-import { count, objectivePct, pct } from '../../lib/format.ts';
+import { count, objectivePct, pct, pctRange } from '../../lib/format.ts';
 
 interface Bucket {
   readonly min: number;
@@ -40,7 +40,7 @@ function Cell({ cell, objective, label, overall }: { cell: CellLike; objective: 
     );
   }
   const b = bucketOf(cell.qHat, objective);
-  const ci = cell.interval === null ? '' : ` (95% ${pct(cell.interval.lower)} – ${pct(cell.interval.upper)})`;
+  const ci = cell.interval === null ? '' : ` (95% ${pctRange(cell.interval.lower, cell.interval.upper)})`;
   const flags = cell.flags.length === 0 ? '' : ` · ${cell.flags.join(', ')}`;
   return (
     <td class={cls.join(' ')} style={{ background: b.color }} title={`${label}: q̂ ${pct(cell.qHat)}${ci}, ${count(cell.judged)} judged${flags}`}>

@@ -2,7 +2,7 @@
 import type { Dimension, ReportResponse } from '../../api/types.ts';
 import { DIMENSIONS, DIMENSION_COLOR, DIMENSION_LABEL } from '../../api/types.ts';
 import { budgetClass } from '../../components/budget-bar.tsx';
-import { budgetPct, count, estCount, objectivePct, pct } from '../../lib/format.ts';
+import { budgetPct, count, estCount, objectivePct, pct, pctRange } from '../../lib/format.ts';
 
 function Card({ d, r }: { d: Dimension; r: ReportResponse }) {
   const dim = r[d];
@@ -24,7 +24,7 @@ function Card({ d, r }: { d: Dimension; r: ReportResponse }) {
       </div>
       <div class="row">
         <span>95% interval</span>
-        <b>{dim.interval === null ? '—' : `${pct(dim.interval.lower)} – ${pct(dim.interval.upper)}`}</b>
+        <b>{dim.interval === null ? '—' : `${pctRange(dim.interval.lower, dim.interval.upper)}`}</b>
       </div>
       <div class="row">
         <span>budget left</span>

@@ -9,7 +9,7 @@ import type { ObjectiveResult, QualityResponse } from '../../api/types.ts';
 import { FlagTags } from '../../components/badges.tsx';
 import { IntervalBar, scaleFor } from '../../components/interval-bar.tsx';
 import { SortableTable, type Column } from '../../components/sortable-table.tsx';
-import { count, objectivePct, pct, pValue, stat } from '../../lib/format.ts';
+import { count, objectivePct, pct, pctRange, pValue, stat } from '../../lib/format.ts';
 
 type CohortDoc = Extract<QualityResponse, { by: 'cohort' }>;
 type CohortGroup = CohortDoc['groups'][number];
@@ -59,7 +59,7 @@ export function QualitySummary({ doc }: { doc: QualityResponse }) {
           <dd>
             {o.status === 'insufficient' ? <span class="t-warn">insufficient ({count(o.judged)} judged &lt; {doc.minSamples})</span> : (
               <><b class={o.interval !== null && o.interval.upper < doc.objective ? 't-bad' : undefined}>{pct(o.qHat)}</b>
-                <span class="faint"> (95% {o.interval === null ? '—' : `${pct(o.interval.lower)} – ${pct(o.interval.upper)}`}) · objective {objectivePct(doc.objective)}</span></>
+                <span class="faint"> (95% {o.interval === null ? '—' : `${pctRange(o.interval.lower, o.interval.upper)}`}) · objective {objectivePct(doc.objective)}</span></>
             )}
           </dd>
           <dt>judged / ok</dt><dd>{count(o.judged)} / {count(o.ok)} <span class="faint">· coverage {pct(o.coverage, 1)}{o.effectiveN === null ? '' : ` · effective n ${count(o.effectiveN)}`}</span></dd>
@@ -99,7 +99,7 @@ export function CohortTable({ doc }: { doc: QualityResponse }) {
       render: (g) => (
         <div style={{ display: 'flex', gap: '0.6rem', alignItems: 'center' }}>
           <IntervalBar value={g.qHat} interval={g.interval} objective={doc.objective} scale={scale} />
-          <span class="faint nowrap">{g.interval === null ? '' : `${pct(g.interval.lower)} – ${pct(g.interval.upper)}`}</span>
+          <span class="faint nowrap">{g.interval === null ? '' : `${pctRange(g.interval.lower, g.interval.upper)}`}</span>
         </div>
       ),
     },

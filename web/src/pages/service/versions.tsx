@@ -7,7 +7,7 @@ import type { ComponentChildren } from 'preact';
 import type { QualityResponse, ReportResponse, VersionRow } from '../../api/types.ts';
 import { FlagTags } from '../../components/badges.tsx';
 import { IntervalBar, scaleFor } from '../../components/interval-bar.tsx';
-import { count, objectivePct, pct, pValue } from '../../lib/format.ts';
+import { count, objectivePct, pct, pctRange, pValue } from '../../lib/format.ts';
 
 type VersionGroup = Extract<QualityResponse, { by: 'version' }>['groups'][number];
 
@@ -65,7 +65,7 @@ export function Versions({ report, quality }: { report: ReportResponse; quality:
             v.quality.status === 'insufficient' ? <span class="faint">insufficient ({count(v.quality.judged)} judged)</span> : (
               <div>
                 <span class={v.quality.interval !== null && v.quality.interval.upper < qObj ? 't-bad' : undefined} style={{ fontWeight: 600 }}>{pct(v.quality.qHat)}</span>
-                <span class="faint"> {v.quality.interval === null ? '' : `${pct(v.quality.interval.lower)} – ${pct(v.quality.interval.upper)}`}</span>
+                <span class="faint"> {v.quality.interval === null ? '' : `${pctRange(v.quality.interval.lower, v.quality.interval.upper)}`}</span>
                 <IntervalBar value={v.quality.qHat} interval={v.quality.interval} objective={qObj} scale={scale} />
               </div>
             )
