@@ -35,6 +35,14 @@ const DAY_STATUS: Readonly<Record<AttainmentStatus, string>> = {
   insufficient: 'not enough labelled requests',
 };
 
+/** The cohort table's last column is headed "Objective": its cells say only how it went. */
+const COHORT_STATUS: Readonly<Record<AttainmentStatus, string>> = {
+  met: 'met',
+  missed: 'missed',
+  no_data: 'no data',
+  insufficient: 'not enough labels',
+};
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `2026-11-20` → `20 Nov 2026`, without the host's locale. */
@@ -130,11 +138,11 @@ function dimensionRow(s: ServiceStatus, d: Dimension, days: number): SafeHtml {
 function cohortTables(s: ServiceStatus): SafeHtml[] {
   return s.cohorts.filter((c) => c.values.length > 0).map((c) => html`
 <div class="cohort">
-  <table>
-    <caption>Quality by ${c.attr}, over ${windowText(s.window)} · objective ${formatObjective(s.dimensions.quality.objective)}</caption>
+  <p class="cohort-title" id="${`cohort-${s.name}-${c.attr}`}">Quality by ${c.attr}, over ${windowText(s.window)} · objective ${formatObjective(s.dimensions.quality.objective)}</p>
+  <table aria-labelledby="${`cohort-${s.name}-${c.attr}`}">
     <thead><tr><th scope="col">${c.attr}</th><th scope="col">Quality</th><th scope="col">Objective</th></tr></thead>
     <tbody>${c.values.map((v) => html`
-      <tr><th scope="row">${v.value}</th><td>${v.quality === null ? 'not enough labels' : formatSli(v.quality)}</td><td><span class="v-${v.status}">${DAY_STATUS[v.status]}</span></td></tr>`)}
+      <tr><th scope="row">${v.value}</th><td>${v.quality === null ? 'not enough labels' : formatSli(v.quality)}</td><td><span class="v-${v.status}">${COHORT_STATUS[v.status]}</span></td></tr>`)}
     </tbody>
   </table>
 </div>`);
@@ -209,10 +217,10 @@ nav a{color:inherit;overflow-wrap:anywhere}
 .b-met{background:var(--met)}.b-missed{background:var(--missed)}.b-insufficient{background:repeating-linear-gradient(135deg,var(--insufficient) 0 3px,var(--none) 3px 6px)}.b-no_data{background:var(--none)}
 .v-met{color:var(--met);font-weight:600}.v-missed{color:var(--missed);font-weight:600}
 .v-insufficient,.v-no_data{color:var(--muted)}
-table{border-collapse:collapse;width:100%;margin-top:1.25rem}
-caption{text-align:left;font-weight:600;padding-bottom:.25rem}
-th,td{text-align:left;padding:.375rem .5rem;border-top:1px solid var(--line);overflow-wrap:break-word}
-td+td,th+th{white-space:nowrap}
+table{border-collapse:collapse;width:100%}
+caption,.cohort-title{text-align:left;font-weight:600;padding-bottom:.25rem;margin:1.25rem 0 0}
+th,td{text-align:left;padding:.375rem .5rem;border-top:1px solid var(--line)}
+.cohort{overflow-x:auto}
 .legend{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;list-style:none;padding:0;margin:0 0 1.5rem}
 .key{display:inline-block;width:.75rem;height:1.25rem;vertical-align:middle;margin-right:.375rem;border-radius:2px}
 .k-met{background:var(--met)}.k-missed{background:var(--missed)}.k-insufficient{background:repeating-linear-gradient(135deg,var(--insufficient) 0 3px,var(--none) 3px 6px)}.k-no_data{background:var(--none)}

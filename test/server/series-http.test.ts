@@ -157,8 +157,10 @@ test('daily buckets as of midnight: per-day SLIs, q̂ and composite, and the bur
   for (const d of ['errors', 'latency', 'quality', 'composite'] as const) close(body.budget[2][d], report[d].remaining, `report ${d}`);
 });
 
-test('the default window is the spec\'s (7d, daily); late labels count now; the burn-down ends at the report\'s remaining', async () => {
-  const body = await get('/v1/services/svc/series');
+test('the default window is the spec\'s (7d); late labels count now; the burn-down ends at the report\'s remaining', async () => {
+  const hourly = await get('/v1/services/svc/series');
+  assert.deepEqual([hourly.window, hourly.step, hourly.points.length], ['7d', '1h', 168], 'up to 7 days the default step is an hour');
+  const body = await get('/v1/services/svc/series?step=1d');
   assert.equal(body.window, '7d');
   assert.equal(body.step, '1d');
   // [Nov 21 12:00, Nov 28 12:00): a partial first day, six whole days, a partial last day.

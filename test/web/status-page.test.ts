@@ -99,7 +99,7 @@ test('markup from a spec or an event is shown as text, and nothing runs', { skip
   assert.ok(await cohort.isVisible());
   assert.equal(await page.evaluate(() => document.querySelectorAll('script, img, b').length), 0);
   // Only the published attribute (region), never the other cohorts (language).
-  assert.equal(await page.locator('section.service[id="svc-ticket-router"] caption').allInnerTexts().then((c) => c.length), 1);
+  assert.equal(await page.locator('section.service[id="svc-ticket-router"] .cohort-title').allInnerTexts().then((c) => c.length), 1);
   assert.doesNotMatch(await page.locator('body').innerText(), /language|support-ml|sre-support|gpu_oom/);
 });
 
