@@ -4,12 +4,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Alert } from '../../core/alerting/alert.ts';
-import { MlsloError } from '../../core/errors.ts';
 import type { RetrainRequest } from '../../core/retrain.ts';
 import type { NoticeKind, RetrainNotice } from '../../engine/notify/notice.ts';
 import { redactTarget } from '../../engine/notify/targets.ts';
 import type { DeliveryRecord } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
+import { specOf } from './query.ts';
 import type {
   AlertHistoryResponse, AlertsResponse, DeliveriesResponse, Delivery, RetrainHistoryResponse, RetrainRequestJson,
 } from '../schemas/alerts.ts';
@@ -41,7 +41,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string } }>('/v1/services/:name/alerts', async (req) => {
-    if (!ctx.specs().has(req.params.name)) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${req.params.name}\``);
+    specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], req.params.name);
     return wire<AlertsResponse>()({ alerts: (await ctx.alerts()).filter((a) => a.service === req.params.name) });
   });

@@ -12,6 +12,7 @@ import { inflate } from '../../ingest/decode-body.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { BaselineMeta } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
+import { specOf } from './query.ts';
 import type { Baseline, BaselinesResponse } from '../schemas/baselines.ts';
 import type { DeepReadonly } from '../wire.ts';
 
@@ -38,8 +39,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     schema: { querystring: UPLOAD_QUERY },
   }, async (req, reply) => {
     const name = req.params.name;
-    const spec = ctx.specs().get(name);
-    if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
+    const spec = specOf(ctx, name);
     await ctx.auth.require(req, ['ingest'], name);
     const format = baselineFormat(req.headers['content-type']);
     if (format === undefined) {
@@ -64,8 +64,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     schema: { querystring: WINDOW_QUERY },
   }, async (req, reply) => {
     const name = req.params.name;
-    const spec = ctx.specs().get(name);
-    if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
+    const spec = specOf(ctx, name);
     await ctx.auth.require(req, ['ingest'], name);
     const from = parseTimestamp(req.query.from);
     const to = parseTimestamp(req.query.to);
@@ -86,7 +85,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get<{ Params: { name: string } }>('/v1/services/:name/baselines', async (req) => {
     const name = req.params.name;
-    if (!ctx.specs().has(name)) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
+    specOf(ctx, name);
     await ctx.auth.require(req, ['read'], name);
     const body: DeepReadonly<BaselinesResponse> = { service: name, baselines: (await ctx.store.listBaselines(name)).map(metaJson) };
     return body;

@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../core/duration.ts';
 import { MlsloError } from '../../core/errors.ts';
 import { formatWindow } from '../../core/slo-report.ts';
-import { HOUR_MS, type ServiceSpec } from '../../core/spec.ts';
+import { HOUR_MS } from '../../core/spec.ts';
 import type { DriftReport } from '../../engine/drift.ts';
-import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { ServerContext } from '../context.ts';
+import { atOf, specOf } from './query.ts';
 import type { DriftResponse, DriftSeriesResponse } from '../schemas/drift.ts';
 import type { DeepReadonly } from '../wire.ts';
 
@@ -31,20 +31,6 @@ const SERIES_QUERY = {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function specOf(ctx: ServerContext, name: string): ServiceSpec {
-  const spec = ctx.specs().get(name);
-  if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
-  return spec;
-}
-
-function atOf(q: string | undefined, now: number): number {
-  if (q === undefined) return now;
-  const t = parseTimestamp(q);
-  if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
-  if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
-  return t;
 }
 
 function noBaseline(name: string): MlsloError {

@@ -4,9 +4,8 @@ import { parseDuration } from '../../core/duration.ts';
 import { MlsloError } from '../../core/errors.ts';
 import type { QualityBreakdown } from '../../core/quality-report.ts';
 import { serviceState } from '../../core/service-state.ts';
-import type { ServiceSpec } from '../../core/spec.ts';
-import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { ServerContext } from '../context.ts';
+import { atOf, specOf } from './query.ts';
 import type { QualityResponse } from '../schemas/quality.ts';
 import type { ReportResponse } from '../schemas/report.ts';
 import type { ServicesResponse, ServiceSummary } from '../schemas/services.ts';
@@ -14,12 +13,6 @@ import { wire, type DeepReadonly } from '../wire.ts';
 
 // The rule lives in core so the public status page (routes/status.ts) applies the very same one.
 export { serviceState, type ServiceState } from '../../core/service-state.ts';
-
-function specOrThrow(ctx: ServerContext, name: string): ServiceSpec {
-  const spec = ctx.specs().get(name);
-  if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
-  return spec;
-}
 
 export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/v1/services', async (req) => {
@@ -46,7 +39,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string } }>('/v1/services/:name/report', {
     schema: { querystring: windowQuerySchema({}) },
   }, async (req) => {
-    const spec = specOrThrow(ctx, req.params.name);
+    const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
     const now = ctx.now();
     const { windowMs, at } = parseWindowQuery(req.query, now);
@@ -56,7 +49,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string; by?: string; attr?: string } }>('/v1/services/:name/quality', {
     schema: { querystring: windowQuerySchema({ by: { enum: ['cohort', 'version', 'day'] }, attr: { type: 'string', minLength: 1 } }) },
   }, async (req) => {
-    const spec = specOrThrow(ctx, req.params.name);
+    const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
     const now = ctx.now();
     const { windowMs, at } = parseWindowQuery(req.query, now);
@@ -81,12 +74,5 @@ function parseWindowQuery(q: { window?: string; at?: string }, now: number): { w
       throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole minutes such as 30d, 6h or 5m (at most 400d)');
     }
   }
-  let at = now;
-  if (q.at !== undefined) {
-    const t = parseTimestamp(q.at);
-    if (t === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` must be ISO-8601 with an explicit offset');
-    if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
-    at = t;
-  }
-  return { windowMs, at };
+  return { windowMs, at: atOf(q.at, now) };
 }
