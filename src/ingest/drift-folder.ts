@@ -149,6 +149,16 @@ export class DriftFolder {
   }
 
   async #liveStep(state: FolderState): Promise<boolean> {
+    if (Object.keys(state.layouts).length === 0) {
+      // No service has a baseline: nothing to bin. Skip ahead instead of reading every request (a store
+      // from before drift detection would otherwise be re-read in full at start-up); a first baseline's
+      // rebuild covers the requests up to this watermark.
+      const last = await this.opts.store.lastInferenceSeq();
+      if (last === state.watermark) return false;
+      state.watermark = last;
+      await this.opts.store.mergeDriftCells([], JSON.stringify(state));
+      return false;
+    }
     const rows = await this.opts.store.readInferencesAfter({ afterSeq: state.watermark, limit: this.#batch });
     if (rows.length === 0) return false;
     const cells = await this.#fold(rows, (service) => {
