@@ -69,16 +69,7 @@ export function procCpuSeconds(pid: number): number | undefined {
 }
 
 /** Deterministic PRNG (mulberry32) so every run sends the same shapes of data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../src/demo/random.ts';
 
 /** Standard normal by Box–Muller. */
 export function gaussian(rnd: () => number): number {

@@ -18,6 +18,7 @@ import { chi2Contingency } from '../../../src/core/drift/chi2.ts';
 import { jensenShannonDistance } from '../../../src/core/drift/jensen-shannon.ts';
 import { binaryZTest } from '../../../src/core/drift/z-test.ts';
 import { assertClose } from '../../helpers/reference.ts';
+import { mulberry32 as rng } from '../../../src/demo/random.ts';
 
 export interface NumericCase { layout: NumericLayout; baseline: PreparedNumeric; current: NumericHistogram }
 export interface CategoricalCase { layout: CategoricalLayout; baseline: PreparedCategorical; current: CategoricalHistogram }
@@ -36,17 +37,6 @@ function categoricalCase(baseline: readonly unknown[], current: readonly unknown
   return { layout, baseline: prepareFeature(layout, baseline) as PreparedCategorical, current: h };
 }
 
-/** mulberry32: a seeded uniform generator, so large samples cost one fast-check integer. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const quarter = fc.integer({ min: -40, max: 40 }).map((k) => k / 4);
 const smallDouble = fc.double({ min: -100, max: 100, noNaN: true });
