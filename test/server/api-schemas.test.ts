@@ -13,7 +13,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { AlertHistoryResponseSchema, AlertsResponseSchema, DeliveriesResponseSchema, RetrainHistoryResponseSchema } from '../../src/server/schemas/alerts.ts';
 import { BaselinesResponseSchema } from '../../src/server/schemas/baselines.ts';
 import { DriftResponseSchema, DriftSeriesResponseSchema } from '../../src/server/schemas/drift.ts';
-import { InfoResponseSchema } from '../../src/server/schemas/info.ts';
+import { InfoResponseSchema, WhoamiResponseSchema } from '../../src/server/schemas/info.ts';
 import { HeatmapResponseSchema, QualityResponseSchema } from '../../src/server/schemas/quality.ts';
 import { ReportResponseSchema } from '../../src/server/schemas/report.ts';
 import { SeriesResponseSchema } from '../../src/server/schemas/series.ts';
@@ -200,6 +200,17 @@ describe('every read endpoint matches its response schema', () => {
     assert.deepEqual(body, { version: pkg.version, now: iso(NOW), demo: null });
     assert.equal((await s.get('/v1/info')).status, 401);
     check(InfoResponseSchema, { ...body, demo: { speed: 60 } }, 'info in demo mode');
+  });
+
+  test('GET /v1/whoami, for any valid key', async () => {
+    const mine = await get('/v1/whoami');
+    check(WhoamiResponseSchema, mine, 'whoami');
+    assert.equal(mine.service, null);
+    const scoped = await s.get('/v1/whoami', await s.key('labeler', 'rich'));
+    assert.equal(scoped.status, 200);
+    check(WhoamiResponseSchema, scoped.json, 'whoami of a scoped labeler key');
+    assert.deepEqual([scoped.json.role, scoped.json.service], ['labeler', 'rich']);
+    assert.equal((await s.get('/v1/whoami')).status, 401);
   });
 
   test('GET …/report, now and as of a past instant, for every task', async () => {
