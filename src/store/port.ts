@@ -415,7 +415,10 @@ export interface LabelItemRecord {
   /** Labels submitted so far. */
   readonly labels: number;
   readonly flagged: boolean;
-  /** The labeler holding the lease and until when; undefined when not leased or expired. */
+  /**
+   * The labeler of the last lease and until when; undefined when never leased or released by an action.
+   * The lease is live while `now < leasedUntil`; an expired one stays visible until the next lease or action.
+   */
   readonly leasedBy: string | undefined;
   readonly leasedUntil: number | undefined;
 }

@@ -16,6 +16,8 @@ export class MemoryLabelQueue {
   /** refKey-like `service\0requestId` → item id: the enqueue dedup. */
   readonly #byRequest = new Map<string, string>();
   readonly #actions: LabelActionRecord[] = [];
+  /** `itemId\0labeler` of every action. */
+  readonly #acted = new Set<string>();
 
   enqueue(items: readonly NewLabelItem[]): number {
     let added = 0;
@@ -37,14 +39,14 @@ export class MemoryLabelQueue {
     return added;
   }
 
-  #acted(itemId: string, labeler: string): boolean {
-    return this.#actions.some((a) => a.itemId === itemId && a.labeler === labeler);
+  #hasActed(itemId: string, labeler: string): boolean {
+    return this.#acted.has(`${itemId}\u0000${labeler}`);
   }
 
   lease(services: readonly string[], labeler: string, now: number, leaseUntil: number): LabelItemRecord | undefined {
     const wanted = new Set(services);
     const candidates = [...this.#items.values()]
-      .filter((i) => wanted.has(i.rec.service) && open(i.rec) && !this.#acted(i.rec.id, labeler))
+      .filter((i) => wanted.has(i.rec.service) && open(i.rec) && !this.#hasActed(i.rec.id, labeler))
       .sort((a, b) => a.rec.createdAt - b.rec.createdAt || a.seq - b.seq);
     const live = (i: Item): boolean => i.rec.leasedUntil !== undefined && i.rec.leasedUntil > now;
     const pick = candidates.find((i) => i.rec.leasedBy === labeler && live(i)) ?? candidates.find((i) => !live(i));
@@ -65,8 +67,9 @@ export class MemoryLabelQueue {
     if (r.leasedBy !== undefined && r.leasedBy !== a.labeler && r.leasedUntil !== undefined && r.leasedUntil > now) {
       return { kind: 'conflict', reason: 'another labeler holds the lease on this item' };
     }
-    if (this.#acted(a.itemId, a.labeler)) return { kind: 'conflict', reason: 'this labeler already acted on this item' };
+    if (this.#hasActed(a.itemId, a.labeler)) return { kind: 'conflict', reason: 'this labeler already acted on this item' };
     this.#actions.push({ ...a });
+    this.#acted.add(`${a.itemId}\u0000${a.labeler}`);
     item.rec = {
       ...r, leasedBy: undefined, leasedUntil: undefined,
       labels: r.labels + (a.action === 'label' ? 1 : 0), flagged: r.flagged || a.action === 'flag',
