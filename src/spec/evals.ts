@@ -7,10 +7,11 @@
  * here (the dashboard can point the gap out instead).
  */
 import { CronPattern } from 'croner';
+import { isMap } from 'yaml';
 import type { EndpointSpec, EvalsSpec, GoldenSetSpec, Task } from '../core/spec.ts';
 import { readEndpoint, type TemplateUse } from './endpoint.ts';
 import { didYouMean, listOf } from './suggest.ts';
-import { shown, type At, type Reader } from './yaml-reader.ts';
+import { describe, shown, type At, type Reader } from './yaml-reader.ts';
 
 const EVALS_KEYS = ['endpoints', 'goldenSets'] as const;
 const GOLDEN_SET_KEYS = ['name', 'endpoint', 'schedule', 'judge', 'maxDrop', 'alpha'] as const;
@@ -80,6 +81,10 @@ function readEndpointRef(r: Reader, at: At, named: Named | undefined, use: Templ
     if (named.has(v)) return named.get(v);
     const names = [...named.keys()];
     r.report(at, `\`${v}\` is not an endpoint declared in \`evals.endpoints\`${names.length === 0 ? '' : ` (declared: ${listOf(names, 'and')})`}${didYouMean(v, names)}`);
+    return undefined;
+  }
+  if (!isMap(at.node)) {
+    r.report(at, `must be the name of an endpoint in \`evals.endpoints\` or a mapping with \`url\` and \`prediction\`, got ${describe(at.node)}`);
     return undefined;
   }
   return readEndpoint(r, at, use);
