@@ -50,7 +50,7 @@ export function Layout(props: {
               demo · time runs {Number(speed.toPrecision(3))}× faster
             </span>
           )}
-          {props.info === undefined ? null : <span title="mlslo server version">v{props.info.version}</span>}
+          {props.info === undefined ? null : <span class="version" title="mlslo server version">v{props.info.version}</span>}
           <button type="button" class="btn-ghost" onClick={props.onSignOut}>Sign out</button>
         </span>
       </header>
