@@ -9,14 +9,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { parseJsonPath, selectJsonPath } from '../../core/evals/json-path.ts';
+import { parseJsonPath, selectJsonPath, type JsonPathSegment } from '../../core/evals/json-path.ts';
+import { renderTemplate } from '../../core/evals/template.ts';
 import { MlsloError } from '../../core/errors.ts';
 import type { EndpointSpec } from '../../core/spec.ts';
 import { backoffMs } from '../notify/backoff.ts';
 import { checkTarget } from '../notify/target-guard.ts';
-import { renderTemplate, type TemplateData } from './template.ts';
 
-type JsonPath = Extract<ReturnType<typeof parseJsonPath>, { ok: true }>['segments'];
+type JsonPath = readonly JsonPathSegment[];
+
+/** What a request template may refer to (core/evals/template.ts): `id`, `input`, `expected`, `segment`; replay adds `features`, `cohort`; a judge `output`. */
+export type TemplateData = Readonly<Record<string, unknown>>;
 
 /** First retry waits up to this (full jitter), doubling per failure up to RETRY_CAP_MS. */
 export const RETRY_BASE_MS = 250;
@@ -82,9 +85,9 @@ export async function prepareEndpoint(spec: EndpointSpec, what: string, env: Nod
   try {
     check = await checkTarget(spec.url, allowPrivateTargets);
   } catch (e) {
-    throw new MlsloError('MLSLO_ERR_TARGET_REFUSED', `${what}: ${(e as Error).message}`, { cause: e });
+    throw new MlsloError('MLSLO_ERR_EVAL_ENDPOINT_REFUSED', `${what}: ${(e as Error).message}`, { cause: e });
   }
-  if (!check.ok) throw new MlsloError('MLSLO_ERR_TARGET_REFUSED', `${what}: ${check.reason}`);
+  if (!check.ok) throw new MlsloError('MLSLO_ERR_EVAL_ENDPOINT_REFUSED', `${what}: ${check.reason}`);
   return {
     spec, headers,
     prediction: path(spec.prediction, what),
