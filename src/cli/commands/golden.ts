@@ -3,19 +3,13 @@
  * golden set (`.gz` is sent gzip-encoded as it is) to `PUT /v1/services/{name}/golden-sets/{set}` with a
  * progress bar of bytes sent on a terminal, and prints what was stored and the rejected lines.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
-import { SingleBar } from 'cli-progress';
+import { statSync } from 'node:fs';
 import { MlsloError } from '../../core/errors.ts';
+import { uploadBody } from '../upload-progress.ts';
 import type { GoldenSetsResponse, GoldenSetUploadResponse } from '../../server/schemas/evals.ts';
 import { getJson, requestJson, type ClientOptions } from '../client.ts';
 import { int, table } from '../render-report.ts';
 
-function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 function segmentList(segments: Readonly<Record<string, number>>): string {
   const names = Object.keys(segments).sort();
@@ -31,25 +25,13 @@ export async function goldenUploadCommand(name: string, set: string, file: strin
     throw new MlsloError('MLSLO_ERR_GOLDEN_SET_INVALID', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const gzip = file.toLowerCase().endsWith('.gz');
-  const bar = process.stdout.isTTY === true
-    ? new SingleBar({ format: 'uploading [{bar}] {percentage}% {sent} / {total_h}', hideCursor: true, clearOnComplete: true, stream: process.stdout })
-    : undefined;
-  bar?.start(size, 0, { sent: humanBytes(0), total_h: humanBytes(size) });
-  let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      bar?.update(sent, { sent: humanBytes(sent) });
-      done(null, chunk);
-    },
-  });
-  const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream<Uint8Array>;
+  const { body, done } = uploadBody(file, size);
   const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', ...(gzip ? { 'content-encoding': 'gzip' } : {}) };
   let r: GoldenSetUploadResponse;
   try {
     r = (await requestJson(`/v1/services/${encodeURIComponent(name)}/golden-sets/${encodeURIComponent(set)}`, opts, { method: 'PUT', body, headers, duplex: 'half' })) as GoldenSetUploadResponse;
   } finally {
-    bar?.stop();
+    done();
   }
   process.stdout.write(renderGoldenUpload(r));
 }
