@@ -7,7 +7,9 @@ import { isMlsloError } from '../core/errors.ts';
 import { alertsCommand } from './commands/alerts.ts';
 import { baselineUploadCommand, baselineWindowCommand } from './commands/baseline.ts';
 import { keysCreateCommand } from './commands/keys.ts';
+import { addLabelingCommands } from './commands/labeling.ts';
 import { driftCommand } from './commands/drift.ts';
+import { addEvalCommands } from './commands/eval-cli.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -126,6 +128,9 @@ export function buildProgram(): Command {
     .option('--url <url>', 'server URL (default $MLSLO_URL or http://127.0.0.1:7070)')
     .option('--key <key>', 'API key with the ingest role for the service, or admin (default $MLSLO_KEY)')
     .action(baselineWindowCommand);
+
+  addEvalCommands(program);
+  addLabelingCommands(program);
 
   return program;
 }

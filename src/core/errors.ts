@@ -9,6 +9,7 @@ export type ErrorCategory =
   | 'unauthenticated'  // no or unknown key
   | 'forbidden'        // the key may not do this
   | 'not_found'
+  | 'conflict'         // the target changed under the caller (e.g. a labeling item someone else holds)
   | 'too_large'
   | 'unsupported'      // e.g. a content type or encoding mlslo does not read
   | 'overloaded'       // try again later
@@ -42,6 +43,17 @@ export const ERRORS = {
   MLSLO_ERR_STORE_FULL: { category: 'unavailable', message: 'storage is full' },
   MLSLO_ERR_CLIENT_UNREACHABLE: { category: 'unavailable', message: 'the mlslo server cannot be reached' },
   MLSLO_ERR_TARGET_REFUSED: { category: 'forbidden', message: 'the notification target is refused' },
+  MLSLO_ERR_GOLDEN_SET_INVALID: { category: 'invalid', message: 'the golden set upload holds no valid example' },
+  MLSLO_ERR_GOLDEN_SET_NOT_FOUND: { category: 'not_found', message: 'no such golden set' },
+  MLSLO_ERR_EVAL_NOT_FOUND: { category: 'not_found', message: 'no such eval run' },
+  MLSLO_ERR_EVAL_ENDPOINT_NOT_FOUND: { category: 'not_found', message: 'no such eval endpoint' },
+  MLSLO_ERR_EVAL_ENDPOINT_REFUSED: { category: 'forbidden', message: 'the model endpoint is refused' },
+  MLSLO_ERR_EVAL_ENV_MISSING: { category: 'invalid', message: 'an environment variable an eval endpoint needs is not set' },
+  MLSLO_ERR_REPLAY_INVALID: { category: 'invalid', message: 'the production replay cannot run' },
+  MLSLO_ERR_LABELING_OFF: { category: 'invalid', message: 'the service has no labeling section' },
+  MLSLO_ERR_LABEL_INVALID: { category: 'invalid', message: 'the label does not fit the item' },
+  MLSLO_ERR_LABEL_ITEM_NOT_FOUND: { category: 'not_found', message: 'no such labeling item' },
+  MLSLO_ERR_LABEL_CONFLICT: { category: 'conflict', message: 'the labeling item cannot take this action' },
   MLSLO_ERR_INTERNAL: { category: 'internal', message: 'internal error' },
 } as const satisfies Record<string, ErrorDef>;
 

@@ -131,6 +131,70 @@ export interface StatusPageSpec {
   readonly cohorts: readonly string[];
 }
 
+/**
+ * How mlslo calls a model endpoint (DESIGN §2.7): golden-set evals, production replay, judges.
+ * `request` is a JSON template: a string that is exactly `{{path}}` becomes the value at that path of the
+ * template data (`input`, `expected`, `segment`, `id`, and for replay `features`, `cohort`; for a judge
+ * also `output`), any other string has its `{{path}}` placeholders interpolated as text, arrays and objects
+ * are walked. Response paths are JSONPath (`$.predictions[0].label`). Header values may name environment
+ * variables as `${NAME}` (secrets stay out of the spec).
+ */
+export interface EndpointSpec {
+  readonly url: string;
+  readonly method: 'POST' | 'PUT';
+  readonly request: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+  /** JSONPath to the prediction in the response: a label, an item list, a number or text per task; for a judge, the scores object. */
+  readonly prediction: string;
+  /** JSONPath to the predicted label's probability (classification), when the endpoint returns one. */
+  readonly score: string | undefined;
+  /** JSONPath to the model version the endpoint reports, when it does. */
+  readonly model: string | undefined;
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+  /** Extra attempts after a failed call (network error, timeout, 5xx, 429); 4xx other than 429 is not retried. */
+  readonly retries: number;
+}
+
+/** A registered golden set's run configuration (spec `evals.goldenSets[]`); its examples are uploaded separately. */
+export interface GoldenSetSpec {
+  readonly name: string;
+  readonly endpoint: EndpointSpec;
+  /** Cron expression, UTC (5 fields, or @daily / @hourly); default `@daily`. */
+  readonly schedule: string;
+  /** Generative tasks: the judge that scores each output; its `prediction` path selects the scores object. */
+  readonly judge: EndpointSpec | undefined;
+  /** An eval alert needs a drop in pass rate of at least this much (absolute, default 0.02) … */
+  readonly maxDrop: number;
+  /** … that is also significant at this level (McNemar for verdicts, Wilcoxon signed-rank for scores; default 0.05). */
+  readonly alpha: number;
+}
+
+export interface EvalsSpec {
+  readonly goldenSets: readonly GoldenSetSpec[];
+  /** Named endpoints production replay can target (spec `evals.endpoints`), e.g. a candidate model. */
+  readonly endpoints: Readonly<Record<string, EndpointSpec>>;
+}
+
+/** The labeling sampler and queue (DESIGN §2.8; spec `labeling`). */
+export interface LabelingSpec {
+  /** Requests sent to labelers per UTC day. */
+  readonly dailyBudget: number;
+  /** 0 = plain stratified sampling; up to 1 = favour uncertain predictions (core/labeling/sampler.ts). */
+  readonly favourUncertain: number;
+  /** Share of items labeled by two different labelers, in [0, 1]. */
+  readonly overlap: number;
+  /** How long a leased item stays with one labeler (default 10m). */
+  readonly leaseMs: number;
+  /** Cohort attributes that form the strata; default `quality.stratifyBy`, else the first cohort attribute, else none. */
+  readonly stratifyBy: readonly string[];
+  /** Generative: the rubric scores a labeler gives (default: the verdict criteria's score names), each 0…`rubricMax`. */
+  readonly rubric: readonly string[];
+  readonly rubricMax: number;
+  /** Ranking: relevance grades 0…`gradeMax`; an item graded ≥ 1 is relevant. */
+  readonly gradeMax: number;
+}
+
 export interface ServiceSpec {
   readonly name: string;
   readonly owner: string;
@@ -153,6 +217,9 @@ export interface ServiceSpec {
   readonly notify: { readonly owner?: NotifyTarget; readonly oncall?: NotifyTarget };
   readonly retrain: RetrainPolicy | undefined;
   readonly statusPage: StatusPageSpec;
+  readonly evals: EvalsSpec;
+  /** Absent: no labeling sampler runs for the service (labels can still be posted as outcomes). */
+  readonly labeling: LabelingSpec | undefined;
 }
 
 export const DAY_MS = 86_400_000;

@@ -26,16 +26,17 @@ interface OutcomeBase {
   readonly requestId: string;
   readonly service: string;
   readonly ts: string;
-  readonly source: 'ground_truth' | 'human' | 'judge';
+  readonly source: 'ground_truth' | 'human' | 'judge' | 'feedback';
   readonly samplingProb: number;
   readonly annotator?: string;
 }
 
-/** What was learned about a request: a class label, the relevant items of a ranking, or judge scores. */
+/** What was learned about a request: a class label, the relevant items of a ranking, judge scores, or user feedback. */
 export type WireOutcome = OutcomeBase & (
   | { readonly label: string }
   | { readonly relevant: readonly string[] }
   | { readonly scores: Readonly<Record<string, number>> }
+  | { readonly feedback: { readonly clicked: boolean; readonly dwellMs?: number } }
 );
 
 export type WireEvent = WireInference | WireOutcome;

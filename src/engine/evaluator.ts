@@ -13,17 +13,19 @@ import type { AlertRecord, AlertTransitionRecord, NewDelivery, Store } from '../
 import { driftConditions } from '../core/alerting/drift-alerts.ts';
 import { alertInput } from './alert-input.ts';
 import type { DriftReader } from './drift.ts';
+import { evalAlertConditions } from './evals/eval-alerts.ts';
 import { deliveriesFor } from './notify/outbox.ts';
 import { RetrainTrigger } from './retrain-trigger.ts';
 
 /**
  * How long a condition must hold before its alert fires. Burn alerts fire at once: the short window
- * already confirms the burn (SRE Workbook). Objective and coverage alerts wait 15 minutes, so one
+ * already confirms the burn (SRE Workbook). Eval alerts too: a run's significance test is the
+ * confirmation, and the next run is hours away. Objective and coverage alerts wait 15 minutes, so one
  * evaluation on a thin sample cannot open a ticket.
  */
 export function forDuration(c: AlertCondition, spec: ServiceSpec): number {
   if (c.kind === 'drift') return spec.drift.alertForMs;
-  return c.kind === 'burn' ? 0 : 15 * 60_000;
+  return c.kind === 'burn' || c.kind === 'eval' ? 0 : 15 * 60_000;
 }
 
 export interface EvaluatorOptions {
@@ -105,6 +107,7 @@ export class Evaluator {
         drifting = driftCs[0]!.holds; // the dataset condition
         conditions.push(...driftCs);
       }
+      conditions.push(...await evalAlertConditions(this.opts.store, spec, at));
       const seen = new Set<string>();
       const step = (c: AlertCondition): void => {
         seen.add(c.id);

@@ -13,6 +13,7 @@ import { estimateQuality, type QualityEstimate } from '../core/quality-estimate.
 import { createCell, eligible, mergeCell, okFast, type RollupCell } from '../core/rollup.ts';
 import { dimensionValue, type Dimension, type Interval } from '../core/slo-report.ts';
 import { DAY_MS, HOUR_MS, type Objectives, type ServiceSpec } from '../core/spec.ts';
+import { wilson } from '../core/stats/wilson.ts';
 import { planSegments, type Segment } from '../core/window-plan.ts';
 import type { Store } from '../store/port.ts';
 import { windowEnd } from './report.ts';
@@ -44,6 +45,11 @@ export interface SeriesPoint {
   readonly latency: CountedSli;
   readonly quality: { readonly judged: number; readonly qHat: number | null; readonly interval: Interval | null };
   readonly composite: { readonly sli: number | null; readonly upperBound: boolean };
+  /**
+   * The feedback proxy SLI (clicks, dwell, follow-ups judged by the spec's `quality.feedback` rule) of the
+   * bucket's requests, shown beside quality and never counted in it (DESIGN §2.3); null without feedback.
+   */
+  readonly proxy: { readonly n: number; readonly sli: number; readonly interval: Interval } | null;
 }
 
 /** Budget left over [from, t): the report's `remaining`, or null where the report has no SLI (and the composite while q̂ is insufficient). */
@@ -81,6 +87,14 @@ function hourlySegments(from: number, to: number): Segment[] {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+
+/** The proxy verdicts of a cell (ingest/judgement.ts keeps them as `proxy|n` and `proxy|good` sums): plain share with its Wilson interval. */
+function proxyOf(cell: RollupCell): SeriesPoint['proxy'] {
+  const n = cell.sums['proxy|n']?.[0] ?? 0;
+  if (n === 0) return null;
+  const good = cell.sums['proxy|good']?.[0] ?? 0;
+  return { n, sli: good / n, interval: wilson(good, n)! };
+}
 
 export async function serviceSeries(store: Store, req: SeriesRequest): Promise<SeriesDocument> {
   const { spec } = req;
@@ -123,6 +137,7 @@ export async function serviceSeries(store: Store, req: SeriesRequest): Promise<S
       latency: { good: latency.good, total: latency.total, sli: latency.sli },
       quality: q.status === 'ok' ? { judged: q.judged, qHat: q.qHat, interval: q.interval } : { judged: q.judged, qHat: null, interval: null },
       composite: { sli: value('composite', cell, q).sli, upperBound: compositeEstimate({ eligible: eligible(cell), okFast: okFast(cell), quality: q }).upperBound },
+      proxy: proxyOf(cell),
     });
 
     mergeCell(running, cell);

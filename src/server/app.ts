@@ -10,8 +10,10 @@ import { alertRoutes } from './routes/alerts.ts';
 import { baselineRoutes } from './routes/baselines.ts';
 import { driftRoutes } from './routes/drift.ts';
 import { eventRoutes } from './routes/events.ts';
+import { evalRoutes } from './routes/evals.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
 import { infoRoutes } from './routes/info.ts';
+import { labelingRoutes } from './routes/labeling.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { serviceRoutes } from './routes/services.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -43,5 +45,7 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
   seriesRoutes(app, ctx);
   heatmapRoutes(app, ctx);
   infoRoutes(app, ctx);
+  evalRoutes(app, ctx);
+  labelingRoutes(app, ctx);
   return app;
 }

@@ -5,6 +5,9 @@ import type { ServiceReport } from '../core/slo-report.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import type { BodyLimits } from '../ingest/decode-body.ts';
 import type { DriftReader } from '../engine/drift.ts';
+import type { EvalRunner } from '../engine/evals/runner.ts';
+import type { LabelQueue } from '../engine/labeling/queue.ts';
+import type { SamplerJob } from '../engine/labeling/sampler-job.ts';
 import type { DriftFolder } from '../ingest/drift-folder.ts';
 import type { Ingestor } from '../ingest/ingest.ts';
 import type { Store } from '../store/port.ts';
@@ -29,4 +32,8 @@ export interface ServerContext {
   readonly quality: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number, by: QualityBreakdown | null, attr?: string) => Promise<QualityDocument>;
   /** In demo mode, the demo's time compression (simulated per real second), shown by `GET /v1/info`; undefined otherwise. */
   readonly demoSpeed?: number;
+  /** Golden-set runs and production replays (DESIGN §2.7). */
+  readonly evals: EvalRunner;
+  /** The labeling queue and the daily sampler (DESIGN §2.8). */
+  readonly labeling: { readonly queue: LabelQueue; readonly sampler: SamplerJob };
 }

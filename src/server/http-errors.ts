@@ -10,6 +10,7 @@ const STATUS: Readonly<Record<ErrorCategory, number>> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   too_large: 413,
   unsupported: 415,
   overloaded: 429,

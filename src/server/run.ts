@@ -15,6 +15,10 @@ import { Ingestor } from '../ingest/ingest.ts';
 import { DriftReader } from '../engine/drift.ts';
 import type { Alert } from '../core/alerting/alert.ts';
 import { Evaluator } from '../engine/evaluator.ts';
+import { EvalRunner } from '../engine/evals/runner.ts';
+import { EvalScheduler } from '../engine/evals/scheduler.ts';
+import { LabelQueue } from '../engine/labeling/queue.ts';
+import { SamplerJob } from '../engine/labeling/sampler-job.ts';
 import { Dispatcher, type DispatchReport } from '../engine/notify/dispatcher.ts';
 import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport, sloWindowMs } from '../engine/report.ts';
@@ -87,8 +91,15 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     // evalInterval is server time: the demo's compressed clock evaluates as often per server hour as a real server.
     intervalMs: Math.max(1000, parseDuration(cfg.evalInterval)! / (cfg.demo ? cfg.demoSpeed : 1)),
   });
+  // Golden-set runs and replays; runs a crash left `running` are failed before new ones can start.
+  const evals = new EvalRunner({ store, specs: () => specMap, now, log, allowPrivateTargets: cfg.allowPrivateTargets, ...(opts.random === undefined ? {} : { random: opts.random }) });
+  await evals.recover();
+  const evalSchedule = new EvalScheduler({ store, specs: () => specMap, runner: evals, now, log });
+  // Human labeling (DESIGN §2.8): yesterday's sample once per UTC day, and the labelers' queue.
+  const sampler = new SamplerJob({ store, specs: () => specMap, now, log });
+  const labeling = { queue: new LabelQueue({ store, specs: () => specMap, now, ingestor }), sampler };
   const app = buildServer({
-    store, auth, ingestor, now, drift, driftFolder,
+    store, auth, ingestor, now, drift, driftFolder, evals, labeling,
     ...(cfg.demo ? { demoSpeed: cfg.demoSpeed } : {}),
     specs: () => specMap,
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
@@ -110,6 +121,8 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   }, parseDuration(cfg.driftInterval));
   driftTimer.unref();
   evaluator.start();
+  evalSchedule.start();
+  sampler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
@@ -154,6 +167,9 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
       demoAbort.abort();
       await demo;
       await evaluator.stop();
+      await evalSchedule.stop();
+      await sampler.stop();
+      await evals.stop();
       clearInterval(driftTimer);
       await drifting;
       await dispatcher.stop();

@@ -7,6 +7,8 @@ import type { ServiceSpec, Task, Tier } from '../core/spec.ts';
 import { readNotify, readRetrain } from './channels.ts';
 import { DEFAULTS } from './defaults.ts';
 import { readCohorts, readDrift } from './drift.ts';
+import { readEvals } from './evals.ts';
+import { readLabeling } from './labeling.ts';
 import { readLatency } from './latency.ts';
 import { readObjectives, readWindow } from './objectives.ts';
 import { readQuality } from './quality.ts';
@@ -19,7 +21,7 @@ export const KIND = 'Service';
 const ROOT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;
 const METADATA_KEYS = ['name', 'owner', 'oncall', 'tier', 'public', 'description'] as const;
 const SPEC_KEYS = ['task', 'window', 'timeZone', 'objectives', 'minEvents', 'latency', 'errors', 'quality',
-  'cohorts', 'cohortCap', 'drift', 'notify', 'retrain', 'statusPage'] as const;
+  'cohorts', 'cohortCap', 'drift', 'notify', 'retrain', 'statusPage', 'evals', 'labeling'] as const;
 const TASKS: readonly Task[] = ['classification', 'ranking', 'regression', 'generative'];
 const TIERS: readonly Tier[] = [0, 1, 2];
 // RFC 1123 label, as Kubernetes names: it ends up in URLs, metric labels and file names.
@@ -99,6 +101,8 @@ export function readService(r: Reader, root: At): ReadService {
   const notify = readNotify(r, spec.get('notify'));
   const retrain = readRetrain(r, spec.get('retrain'));
   const statusPage = readStatusPage(r, spec.get('statusPage'), cohorts);
+  const evals = readEvals(r, spec.get('evals'), task);
+  const labeling = readLabeling(r, spec.get('labeling'), { task, cohorts, quality });
 
   if (r.sink.problems.length > before || meta === undefined) return { spec: undefined, name };
   const { owner, oncall, description } = meta;
@@ -106,14 +110,14 @@ export function readService(r: Reader, root: At): ReadService {
   if (name === undefined || owner === undefined || oncall === undefined || tier === undefined || pub === undefined || task === undefined
     || window === undefined || objectives === undefined || minEvents === undefined || cohortCap === undefined || latency === undefined
     || errors === undefined || cohorts === undefined || quality === undefined || drift === undefined || notify === undefined || !retrain.ok
-    || statusPage === undefined) {
+    || statusPage === undefined || evals === undefined || !labeling.ok) {
     return { spec: undefined, name };
   }
   return {
     name,
     spec: {
       name: name.value, owner, oncall, tier, public: pub, task, description, window, objectives, latency, errors, quality,
-      cohorts, cohortCap, minEvents, drift, notify, retrain: retrain.value, statusPage,
+      cohorts, cohortCap, minEvents, drift, notify, retrain: retrain.value, statusPage, evals, labeling: labeling.value,
     },
   };
 }

@@ -303,6 +303,152 @@ export interface DriftCellQuery {
   readonly cohorts: boolean;
 }
 
+/** A golden set version's description (DESIGN §2.7); every upload stores a new version, the newest is used. */
+export interface GoldenSetMeta {
+  /** Store-assigned, unique. */
+  readonly id: string;
+  readonly service: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly examples: number;
+  /** Examples per segment (`''` for examples without one). */
+  readonly segments: Readonly<Record<string, number>>;
+}
+
+/** One labeled example: `input` and `expected` are the JSON the user uploaded. */
+export interface GoldenExample {
+  /** The line's `id` when given, else `line-<n>` (1-based line number): pairs results across runs. */
+  readonly id: string;
+  readonly input: unknown;
+  readonly expected: unknown;
+  /** `''` when the example has none. */
+  readonly segment: string;
+}
+
+export interface GoldenSetRecord extends GoldenSetMeta {
+  readonly items: readonly GoldenExample[];
+}
+
+export type EvalRunKind = 'golden' | 'replay';
+export type EvalRunStatus = 'running' | 'done' | 'failed';
+
+/** One eval run: a golden-set run, or a production replay against an endpoint (DESIGN §2.7). */
+export interface EvalRunRecord {
+  /** Store-assigned, time-ordered (a later run's id sorts after an earlier one's). */
+  readonly id: string;
+  readonly service: string;
+  readonly kind: EvalRunKind;
+  /** Golden set name, or the replay's endpoint name. */
+  readonly name: string;
+  /** The golden set version evaluated; undefined for replays. */
+  readonly goldenSetId: string | undefined;
+  readonly status: EvalRunStatus;
+  /** What started it: `schedule`, `api`, `cli`. */
+  readonly trigger: string;
+  readonly startedAt: number;
+  readonly finishedAt: number | undefined;
+  /** The model version the endpoint reported (the most frequent one), `''` when it reports none. */
+  readonly model: string;
+  /** Examples (or sampled requests) to evaluate, and how many have a stored result. */
+  readonly total: number;
+  readonly done: number;
+  /** Engine-owned JSON: metrics, segments, comparisons, timing (engine/evals); `''` while running. */
+  readonly summary: string;
+  /** Why a failed run failed. */
+  readonly error: string | undefined;
+}
+
+export type NewEvalRun = Omit<EvalRunRecord, 'id' | 'done' | 'finishedAt' | 'summary' | 'error' | 'status'>;
+
+/** The result for one example (or replayed request) in one run. */
+export interface EvalResultRecord {
+  readonly runId: string;
+  /** Position in the run, 0-based; results are read back in this order. */
+  readonly index: number;
+  readonly exampleId: string;
+  readonly segment: string;
+  /** Replay: the production request replayed. */
+  readonly requestId: string | undefined;
+  /** Model version the endpoint reported for this call, `''` when none. */
+  readonly model: string;
+  /** null when the call failed (error set) or the response could not be scored. */
+  readonly verdict: boolean | null;
+  /** A per-example number where the task has one: |error| (regression), the judge's mean score (generative). */
+  readonly score: number | null;
+  /** The extracted prediction as JSON, null when the call failed. */
+  readonly prediction: string | null;
+  /** Replay: the verdict production had for the same request (its stored outcome vs the served prediction). */
+  readonly baselineVerdict: boolean | null;
+  /** Inclusion probability of the request in a replay sample (1 for golden sets). */
+  readonly weight: number;
+  readonly latencyMs: number;
+  readonly attempts: number;
+  readonly error: string | null;
+}
+
+export interface EvalRunQuery {
+  readonly service: string;
+  readonly kind?: EvalRunKind;
+  readonly name?: string;
+  readonly status?: EvalRunStatus;
+  /** Runs started before this instant only (paging). */
+  readonly before?: number;
+  readonly limit: number;
+}
+
+/** A request queued for human labeling (DESIGN §2.8). */
+export interface LabelItemRecord {
+  /** Store-assigned; unique. */
+  readonly id: string;
+  readonly service: string;
+  readonly requestId: string;
+  /** The sampler's UTC day (epoch ms of 00:00) the item was drawn for. */
+  readonly day: number;
+  readonly createdAt: number;
+  /** Inclusion probability π: the labels' `samplingProb`. */
+  readonly samplingProb: number;
+  readonly stratum: string;
+  /** Labels wanted from different labelers: 2 for the overlap share, else 1. */
+  readonly needed: number;
+  /** The inference as stored (JSON of the wire-format event) so labelers see input and prediction. */
+  readonly request: string;
+  /** Labels submitted so far. */
+  readonly labels: number;
+  readonly flagged: boolean;
+  /**
+   * The labeler of the last lease and until when; undefined when never leased or released by an action.
+   * The lease is live while `now < leasedUntil`; an expired one stays visible until the next lease or action.
+   */
+  readonly leasedBy: string | undefined;
+  readonly leasedUntil: number | undefined;
+}
+
+export type NewLabelItem = Omit<LabelItemRecord, 'id' | 'labels' | 'flagged' | 'leasedBy' | 'leasedUntil'>;
+
+export type LabelAction = 'label' | 'skip' | 'flag';
+
+/** One labeler's action on one item. */
+export interface LabelActionRecord {
+  readonly itemId: string;
+  readonly service: string;
+  readonly requestId: string;
+  /** The labeler: the API key id. */
+  readonly labeler: string;
+  readonly at: number;
+  readonly action: LabelAction;
+  /** The submitted label as JSON (action `label`), else null. */
+  readonly label: string | null;
+  /** Why it was flagged (action `flag`), else null. */
+  readonly note: string | null;
+}
+
+export type LeaseOutcome =
+  | { readonly kind: 'ok' }
+  /** The item does not exist (or belongs to another service). */
+  | { readonly kind: 'not_found' }
+  /** Another labeler holds a live lease on it, or this labeler already acted on it. */
+  | { readonly kind: 'conflict'; readonly reason: string };
+
 export interface Store {
   readonly kind: string;
   close(): Promise<void>;
@@ -375,6 +521,52 @@ export interface Store {
   readDriftCells(q: DriftCellQuery): Promise<DriftCell[]>;
   /** Deletes the service's cells of every layout but `keep` (after a new baseline's cells are rebuilt). */
   dropDriftLayouts(service: string, keep: string): Promise<void>;
+
+  /** Stores a new version of a golden set and returns its id. */
+  saveGoldenSet(meta: Omit<GoldenSetMeta, 'id'>, items: readonly GoldenExample[]): Promise<string>;
+  /** The newest version of the named set (or the version with `id`), with its examples. */
+  getGoldenSet(service: string, name: string, id?: string): Promise<GoldenSetRecord | undefined>;
+  /** The newest version of each of the service's golden sets, by name. */
+  listGoldenSets(service: string): Promise<GoldenSetMeta[]>;
+
+  /** Starts a run (status `running`, done 0) and returns its id. */
+  createEvalRun(run: NewEvalRun): Promise<string>;
+  /** Appends results (any order of calls; `index` unique per run) and sets `done` to the run's stored result count, atomically. */
+  appendEvalResults(runId: string, results: readonly EvalResultRecord[]): Promise<void>;
+  /** Ends a run: status, finish time, the engine's summary JSON, the reported model and the error of a failed run. */
+  finishEvalRun(runId: string, end: { readonly status: 'done' | 'failed'; readonly finishedAt: number; readonly summary: string; readonly model: string; readonly error: string | undefined }): Promise<void>;
+  getEvalRun(id: string): Promise<EvalRunRecord | undefined>;
+  /** Runs newest first (by startedAt, then id). */
+  listEvalRuns(q: EvalRunQuery): Promise<EvalRunRecord[]>;
+  /** A run's results in `index` order, from `offset`, at most `limit`; `onlyBad`: verdict false or null. */
+  readEvalResults(runId: string, q: { readonly offset: number; readonly limit: number; readonly onlyBad?: boolean }): Promise<EvalResultRecord[]>;
+
+  /** Stored inferences of one service with `from <= ts < to` in (ts, id) order after the cursor, at most `limit`, with their current verdicts. */
+  readInferences(q: { readonly service: string; readonly from: number; readonly to: number; readonly after?: { readonly ts: number; readonly id: string }; readonly limit: number }): Promise<Array<{ readonly event: InferenceEvent; readonly eligible: boolean; readonly verdict: Verdict | undefined }>>;
+
+  /** Queues items; an item whose (service, requestId) is already queued is skipped. Returns how many were added. */
+  enqueueLabelItems(items: readonly NewLabelItem[]): Promise<number>;
+  /**
+   * Leases the next item for `labeler` among `services`, atomically: first an item this labeler already
+   * holds a live lease on; else the oldest (createdAt, then id) not flagged with `labels < needed`, no
+   * live lease by anyone, and no action by this labeler. Sets leasedBy/leasedUntil. Undefined when none.
+   */
+  leaseLabelItem(services: readonly string[], labeler: string, now: number, leaseUntil: number): Promise<LabelItemRecord | undefined>;
+  getLabelItem(id: string): Promise<LabelItemRecord | undefined>;
+  /**
+   * Records one labeler's action on an item they may act on (the item is not leased live by someone else
+   * and the labeler has not acted on it yet), atomically: appends the action, clears the lease, counts a
+   * `label`, marks a `flag`. Anything else changes nothing.
+   */
+  recordLabelAction(a: LabelActionRecord, now: number): Promise<LeaseOutcome>;
+  /** A service's actions, oldest first, with `from <= at < to` when given. */
+  listLabelActions(service: string, q?: { readonly from?: number; readonly to?: number }): Promise<LabelActionRecord[]>;
+  /** A service's items with `from <= day < to`, oldest first, at most `limit`. */
+  listLabelItems(service: string, q: { readonly fromDay: number; readonly toDay: number; readonly limit: number }): Promise<LabelItemRecord[]>;
+
+  /** Engine-owned state by key (e.g. `sampler/<service>`, `evals/<service>/<set>` last scheduled run), or undefined. */
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
 
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;

@@ -13,12 +13,20 @@ import type { TSchema } from '@sinclair/typebox';
 import { AlertHistoryResponseSchema, AlertsResponseSchema, DeliveriesResponseSchema, RetrainHistoryResponseSchema } from '../../src/server/schemas/alerts.ts';
 import { BaselinesResponseSchema } from '../../src/server/schemas/baselines.ts';
 import { DriftResponseSchema, DriftSeriesResponseSchema } from '../../src/server/schemas/drift.ts';
-import { InfoResponseSchema } from '../../src/server/schemas/info.ts';
+import {
+  EvalResultsResponseSchema, EvalRunSchema, EvalRunsResponseSchema, GoldenSetsResponseSchema, GoldenSetUploadResponseSchema,
+} from '../../src/server/schemas/evals.ts';
+import { InfoResponseSchema, WhoamiResponseSchema } from '../../src/server/schemas/info.ts';
+import {
+  AgreementResponseSchema, CalibrationResponseSchema, LabelActionResponseSchema, LeaseResponseSchema, QueuesResponseSchema, SampleResponseSchema,
+} from '../../src/server/schemas/labeling.ts';
 import { HeatmapResponseSchema, QualityResponseSchema } from '../../src/server/schemas/quality.ts';
 import { ReportResponseSchema } from '../../src/server/schemas/report.ts';
 import { SeriesResponseSchema } from '../../src/server/schemas/series.ts';
 import { ServicesResponseSchema } from '../../src/server/schemas/services.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import { call } from '../helpers/labeling.ts';
+import { startModelServer, type ModelServer } from '../helpers/model-server.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -45,7 +53,7 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 const iso = (t: number): string => new Date(t).toISOString();
 
-const SPEC = (hook: string): string => `
+const SPEC = (hook: string, model: string): string => `
 apiVersion: mlslo/v1
 kind: Service
 metadata: {name: rich, owner: rich-ml, oncall: sre, tier: 1}
@@ -69,6 +77,7 @@ spec:
     owner: {webhook: "${hook}/owner"}
     oncall: {webhook: "${hook}/oncall"}
   retrain: {webhook: "${hook}/retrain", cooldown: 1d}
+  labeling: {dailyBudget: 20, overlap: 1}
 ---
 apiVersion: mlslo/v1
 kind: Service
@@ -76,6 +85,7 @@ metadata: {name: rank, owner: search, oncall: sre, tier: 2}
 spec:
   task: ranking
   quality: {k: 3, minSamples: 2}
+  labeling: {dailyBudget: 4}
 ---
 apiVersion: mlslo/v1
 kind: Service
@@ -83,6 +93,12 @@ metadata: {name: reg, owner: pricing, oncall: sre, tier: 2}
 spec:
   task: regression
   quality: {tolerance: 5, minSamples: 2, objectives: [{metric: mae, target: 3}]}
+  labeling: {dailyBudget: 4}
+  evals:
+    endpoints:
+      candidate: {url: "${model}/reg", request: {x: "{{input.x}}", id: "{{id}}"}, prediction: $.value, model: $.model}
+    goldenSets:
+      - {name: prices, endpoint: candidate}
 ---
 apiVersion: mlslo/v1
 kind: Service
@@ -90,6 +106,12 @@ metadata: {name: gen, owner: assistant, oncall: sre, tier: 2}
 spec:
   task: generative
   quality: {criteria: "factuality >= 0.8 && policy == 1", minSamples: 2}
+  labeling: {dailyBudget: 4}
+  evals:
+    goldenSets:
+      - name: answers
+        endpoint: {url: "${model}/gen", request: {q: "{{input}}"}, prediction: $.text}
+        judge: {url: "${model}/judge", prediction: $.scores}
 ---
 apiVersion: mlslo/v1
 kind: Service
@@ -151,6 +173,9 @@ function taskTraffic(): unknown[] {
 
 let s: TestServer;
 let hook: Receiver;
+let model: ModelServer;
+/** The model version the local model server simulates: r2 answers worse on some price examples. */
+let regVersion = 'r1';
 let admin: string;
 let read: string;
 
@@ -162,7 +187,13 @@ async function get(path: string): Promise<any> {
 
 before(async () => {
   hook = await startReceiver();
-  s = await startTestServer(SPEC(hook.url), NOW);
+  model = await startModelServer((r) => {
+    if (r.path === '/gen') return { body: { text: `answer to ${String(r.body.q)}` } };
+    if (r.path === '/judge') return { body: { scores: { factuality: String(r.body.output).length % 2 === 0 ? 0.9 : 0.5, policy: 1 } } };
+    const x = Number(r.body.x ?? 0);
+    return { body: { value: regVersion === 'r2' && x % 2 === 1 ? 100 + x + 9 : 100 + x, model: regVersion } };
+  });
+  s = await startTestServer(SPEC(hook.url, model.url), NOW);
   admin = await s.key('admin');
   read = await s.key('read');
   const baseline = Array.from({ length: 300 }, (_, i) => ({
@@ -185,6 +216,7 @@ before(async () => {
 after(async () => {
   await s.stop();
   await hook.close();
+  await model.close();
 });
 
 describe('every read endpoint matches its response schema', () => {
@@ -200,6 +232,17 @@ describe('every read endpoint matches its response schema', () => {
     assert.deepEqual(body, { version: pkg.version, now: iso(NOW), demo: null });
     assert.equal((await s.get('/v1/info')).status, 401);
     check(InfoResponseSchema, { ...body, demo: { speed: 60 } }, 'info in demo mode');
+  });
+
+  test('GET /v1/whoami, for any valid key', async () => {
+    const mine = await get('/v1/whoami');
+    check(WhoamiResponseSchema, mine, 'whoami');
+    assert.equal(mine.service, null);
+    const scoped = await s.get('/v1/whoami', await s.key('labeler', 'rich'));
+    assert.equal(scoped.status, 200);
+    check(WhoamiResponseSchema, scoped.json, 'whoami of a scoped labeler key');
+    assert.deepEqual([scoped.json.role, scoped.json.service], ['labeler', 'rich']);
+    assert.equal((await s.get('/v1/whoami')).status, 401);
   });
 
   test('GET …/report, now and as of a past instant, for every task', async () => {
@@ -292,6 +335,141 @@ describe('every read endpoint matches its response schema', () => {
     // The times are ISO, as the training webhook receives them.
     assert.deepEqual(body.requests[0].suggestedDataWindow, { from: iso(NOW - 7 * DAY), to: iso(NOW) });
     assert.deepEqual(hook.requests.filter((r) => r.path === '/retrain').map((r) => r.body.suggestedDataWindow), [body.requests[0].suggestedDataWindow]);
+  });
+});
+
+describe('golden sets, eval runs and replays match their schemas', () => {
+  const runs: any[] = [];
+  let upload: any;
+
+  async function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...headers }, ...(body === undefined ? {} : { body }) });
+    return { status: res.status, json: await res.json() };
+  }
+
+  async function started(path: string, body: unknown): Promise<any> {
+    const r = await call('POST', path, JSON.stringify(body), { 'content-type': 'application/json' });
+    assert.equal(r.status, 202, JSON.stringify(r.json));
+    check(EvalRunSchema, r.json, `${path} (running)`);
+    for (let i = 0; i < 200; i++) {
+      const run = await get(`/v1/evals/${r.json.id}`);
+      if (run.status !== 'running') return run;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    assert.fail(`run ${r.json.id} did not finish`);
+  }
+
+  before(async () => {
+    // Regression: 12 examples in two segments, an unsegmented one, and a bad line; run on r1, then r2.
+    const lines = [
+      ...Array.from({ length: 12 }, (_, x) => JSON.stringify({ id: `p${x}`, input: { x }, expected: 100 + x, segment: x < 6 ? 'short' : 'long' })),
+      JSON.stringify({ input: { x: 20 }, expected: 120 }),
+      '{"input": {"x": 1}, "expected": "cheap"}',
+    ];
+    upload = await call('PUT', '/v1/services/reg/golden-sets/prices', lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+    assert.equal(upload.status, 201, JSON.stringify(upload.json));
+    runs.push(await started('/v1/services/reg/evals', { goldenSet: 'prices' }));
+    regVersion = 'r2';
+    runs.push(await started('/v1/services/reg/evals', { goldenSet: 'prices' }));
+    const gen = await call('PUT', '/v1/services/gen/golden-sets/answers', ['what', 'who', 'where', 'when'].map((q) => JSON.stringify({ input: q, expected: null })).join('\n'), { 'content-type': 'application/x-ndjson' });
+    assert.equal(gen.status, 201, JSON.stringify(gen.json));
+    runs.push(await started('/v1/services/gen/evals', { goldenSet: 'answers' }));
+    runs.push(await started('/v1/services/reg/replays', { endpoint: 'candidate', from: iso(NOW - DAY), size: 4 }));
+  });
+
+  test('PUT …/golden-sets/{set} and GET …/golden-sets', async () => {
+    check(GoldenSetUploadResponseSchema, upload.json, 'golden set upload');
+    assert.equal(upload.json.rejectedCount, 1);
+    for (const name of ['reg', 'gen', 'rich']) check(GoldenSetsResponseSchema, await get(`/v1/services/${name}/golden-sets`), `golden sets of ${name}`);
+  });
+
+  test('GET /v1/evals/{id}: golden runs with segments, versions, comparisons and scores; a generative run; a replay', () => {
+    for (const r of runs) {
+      check(EvalRunSchema, r, `run ${r.kind} ${r.name}`);
+      assert.equal(r.status, 'done', r.error);
+    }
+    const [first, second, gen, replay] = runs;
+    assert.deepEqual(first.summary.comparisons, []);
+    assert.ok(second.summary.comparisons.some((c: any) => c.against === 'model_version' && c.model === 'r1' && c.scores !== null));
+    assert.ok(second.summary.comparisons.some((c: any) => c.segment === 'long'));
+    assert.ok(second.summary.score !== null && second.summary.segments.length === 3);
+    assert.ok(gen.summary.score !== null && gen.summary.passRate.n === 4);
+    assert.equal(replay.kind, 'replay');
+    assert.equal(replay.goldenSetId, null);
+    assert.deepEqual(replay.summary.comparisons.map((c: any) => [c.against, c.paired]), [['production', 4]]);
+    assert.notEqual(replay.summary.weightedPassRate, null);
+  });
+
+  test('GET …/evals and GET /v1/evals/{id}/results', async () => {
+    for (const path of ['/v1/services/reg/evals', '/v1/services/reg/evals?goldenSet=prices&limit=1', '/v1/services/reg/evals?kind=replay', '/v1/services/gen/evals']) {
+      check(EvalRunsResponseSchema, await get(path), path);
+    }
+    for (const r of runs) {
+      for (const q of ['', '?onlyBad=true', '?offset=2&limit=3']) check(EvalResultsResponseSchema, await get(`/v1/evals/${r.id}/results${q}`), `results of ${r.id}${q}`);
+    }
+    const replayResults = await get(`/v1/evals/${runs[3].id}/results`);
+    assert.ok(replayResults.results.every((x: any) => x.requestId !== null && x.baselineVerdict !== null));
+    assert.ok(fails(EvalRunSchema, { ...runs[1], summary: { ...runs[1].summary, extra: 1 } }));
+  });
+});
+
+describe('labeling matches its schemas', () => {
+  test('queues, a lease for every task, label, skip and flag, sample, agreement and calibration', async () => {
+    const yesterday = '2026-11-27';
+    const at = iso(Date.parse(`${yesterday}T10:00:00Z`));
+    const items: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const inf = (service: string, id: string, prediction: unknown) => ({ kind: 'inference', id, service, model: 'v1', ts: at, latencyMs: 50, status: 'ok', prediction });
+      items.push(inf('rank', `yk${i}`, { items: ['a', 'b', 'c'] }), inf('reg', `yg${i}`, { value: 10 + i }), inf('gen', `yn${i}`, { text: 'answer' }));
+      items.push({ kind: 'outcome', requestId: `yn${i}`, service: 'gen', ts: iso(NOW - 5 * MIN), source: 'judge', scores: { factuality: 0.5 + i / 5, policy: 1 } });
+    }
+    assert.deepEqual((await s.post(JSON.stringify(items), admin)).json.rejected, []);
+    for (const name of ['rich', 'rank', 'reg', 'gen']) {
+      const r = await call(s, 'POST', `/v1/services/${name}/labeling/sample?day=${yesterday}`, admin);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      check(SampleResponseSchema, r.json, `sample ${name}`);
+    }
+    const labeler = await s.key('labeler');
+    const second = await s.key('labeler');
+    const queues = await call(s, 'GET', '/v1/labeling/queues', labeler);
+    check(QueuesResponseSchema, queues.json, 'queues');
+    assert.equal(queues.json.queues.length, 4);
+    const answers: Record<string, (form: any) => unknown> = {
+      class: (f) => ({ label: f.classes[0] }),
+      relevance: (f) => ({ grades: f.items.map((item: unknown, i: number) => ({ item, grade: i === 1 ? f.gradeMax : 0 })) }),
+      value: () => ({ value: 11 }),
+      rubric: (f) => ({ scores: Object.fromEntries(f.criteria.map((c: string) => [c, f.max])) }),
+    };
+    const kinds = new Set<string>();
+    for (const name of ['rich', 'rank', 'reg', 'gen']) {
+      const lease = await call(s, 'POST', '/v1/labeling/lease', labeler, { service: name });
+      check(LeaseResponseSchema, lease.json, `lease ${name}`);
+      const { id, form } = lease.json.item;
+      kinds.add(form.kind);
+      for (const key of name === 'rich' ? [labeler, second] : [labeler]) {
+        const done = await call(s, 'POST', `/v1/labeling/items/${id}/label`, key, answers[form.kind]!(form));
+        assert.equal(done.status, 200, JSON.stringify(done.json));
+        check(LabelActionResponseSchema, done.json, `label ${name}`);
+      }
+    }
+    assert.deepEqual([...kinds].sort(), ['class', 'relevance', 'rubric', 'value']);
+    for (const action of ['skip', 'flag']) {
+      const { id } = (await call(s, 'POST', '/v1/labeling/lease', labeler, { service: 'rank' })).json.item;
+      const r = await call(s, 'POST', `/v1/labeling/items/${id}/${action}`, labeler, action === 'flag' ? { note: 'unclear' } : undefined);
+      check(LabelActionResponseSchema, r.json, action);
+    }
+    const none = await call(s, 'POST', '/v1/labeling/lease', await s.key('labeler', 'fb'), {});
+    assert.deepEqual(none.json, { item: null });
+    check(LeaseResponseSchema, none.json, 'lease with nothing to label');
+    for (const name of ['rich', 'rank', 'reg', 'gen']) {
+      check(AgreementResponseSchema, await get(`/v1/services/${name}/labeling/agreement`), `agreement ${name}`);
+      check(CalibrationResponseSchema, await get(`/v1/services/${name}/calibration?window=7d`), `calibration ${name}`);
+    }
+    assert.equal((await get('/v1/services/rich/labeling/agreement?window=1d')).overlapItems, 1);
+    const gen = await get('/v1/services/gen/calibration');
+    assert.ok(gen.signals[0].n === 1 && gen.signals[0].scores.length === 2, 'judge scores per criterion');
+    const rich = await get('/v1/services/rich/calibration');
+    assert.equal(rich.humanJudged, 1);
   });
 });
 

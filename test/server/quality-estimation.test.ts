@@ -175,4 +175,18 @@ test('feedback is a proxy shown beside quality, never counted as quality unless 
   // The proxy: f0, f2, f3 good, f1 bad → 3 of 4.
   assert.equal(r.json.overall.proxy.n, 4);
   assert.equal(r.json.overall.proxy.value, 0.75);
+
+  // The series shows the proxy SLI per bucket beside quality, not inside it: the hour of the four
+  // requests has proxy 3/4 and q̂ 1/2 (minSamples 2); every other bucket has no feedback (null).
+  const series = await s.get(`/v1/services/fb/series?window=1d&step=1h&at=${encodeURIComponent(iso(NOW))}`, read);
+  assert.equal(series.status, 200, JSON.stringify(series.json));
+  const withProxy = series.json.points.filter((p: { proxy: unknown }) => p.proxy !== null);
+  assert.equal(withProxy.length, 1);
+  assert.equal(withProxy[0].t, iso(Date.parse('2026-11-28T11:00:00Z')));
+  assert.equal(withProxy[0].proxy.n, 4);
+  assert.equal(withProxy[0].proxy.sli, 0.75);
+  assert.equal(withProxy[0].quality.qHat, 0.5);
+  // Wilson 95% for 3/4 (scipy binomtest(3, 4).proportion_ci('wilson')): [0.3006, 0.9544].
+  assert.ok(Math.abs(withProxy[0].proxy.interval.lower - 0.30064) < 1e-4, String(withProxy[0].proxy.interval.lower));
+  assert.ok(Math.abs(withProxy[0].proxy.interval.upper - 0.95440) < 1e-4, String(withProxy[0].proxy.interval.upper));
 });

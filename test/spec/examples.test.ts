@@ -44,6 +44,21 @@ test('fraud-scorer: tier 0 with per-cohort objectives, as written', () => {
   assert.ok(Object.isFrozen(s) && Object.isFrozen(s.latency.classes[0]) && Object.isFrozen(s.drift.overrides['amount']));
 });
 
+test('fraud-scorer: a nightly golden set, a candidate endpoint for replay, and a labeling budget', () => {
+  const r = parseSpec(readFileSync(EXAMPLES[0]!, 'utf8'), EXAMPLES[0]!);
+  assert.ok(r.ok);
+  const { evals, labeling } = r.spec;
+  assert.deepEqual(Object.keys(evals.endpoints), ['candidate']);
+  assert.deepEqual(evals.endpoints['candidate']?.request, { features: '{{features}}', requestId: '{{id}}' });
+  assert.deepEqual(evals.goldenSets.map((g) => [g.name, g.schedule, g.maxDrop, g.alpha, g.judge]), [['core', '0 3 * * *', 0.02, 0.01, undefined]]);
+  assert.deepEqual(evals.goldenSets[0]!.endpoint, {
+    url: 'http://127.0.0.1:9000/v1/score', method: 'POST', request: { features: '{{input}}' }, headers: { Authorization: 'Bearer ${FRAUD_MODEL_TOKEN}' },
+    prediction: '$.label', score: '$.probability', model: '$.model_version', timeoutMs: 2000, concurrency: 8, retries: 2,
+  });
+  // stratifyBy from quality.stratifyBy; rubric empty (not generative).
+  assert.deepEqual(labeling, { dailyBudget: 200, favourUncertain: 0.5, overlap: 0.1, leaseMs: 15 * 60_000, stratifyBy: ['region'], rubric: [], rubricMax: 1, gradeMax: 3 });
+});
+
 test('search-ranker: calendar month, k, tier-1 defaults', () => {
   const r = parseSpec(readFileSync(EXAMPLES[1]!, 'utf8'), EXAMPLES[1]!);
   assert.ok(r.ok);

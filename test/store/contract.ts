@@ -12,6 +12,8 @@ import {
   refKey,
   type ApiKeyRecord, type DriftCellQuery, type IngestWrite, type NewInference, type RollupDelta, type RollupRow, type Store, type VerdictStep,
 } from '../../src/store/port.ts';
+import { evalContract } from './eval-contract.ts';
+import { labelContract } from './label-contract.ts';
 import { outboxContract } from './outbox-contract.ts';
 
 export interface StoreHarness {
@@ -453,7 +455,57 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       await assert.rejects(s.createKey({ ...admin, id: 'k_other' }), 'the same secret hash twice is refused');
     }));
 
+    it('pages a service\'s inferences by (ts, id) in a window, with eligibility and current verdicts', () => withStore(async (s) => {
+      const d = inference('r-d', { ts: T1059 });
+      const b = inference('r-b', { ts: T1000 });
+      const a = inference('r-a', { ts: T1000 });
+      const c = inference('r-c', { ts: T1030, error: 'client_error' });
+      const late = inference('r-0', { ts: T1000 + HOUR });
+      const early = inference('r-z', { ts: T1000 - MIN });
+      const other = inference('r-e', { service: OTHER, ts: T1030 });
+      const first = { good: true, weight: 1, source: 'feedback' as const, ts: T1059 + MIN };
+      // inserted out of (ts, id) order: the order comes from the read
+      await s.commitIngest(write({ inferences: [newInference(d, { verdict: first }), newInference(b), newInference(late), newInference(early)] }));
+      await s.commitIngest(write({ inferences: [newInference(a), newInference(c, { eligible: false }), newInference(other)] }));
+      const now = { good: false, weight: 2, source: 'ground_truth' as const, ts: T1059 + HOUR };
+      await s.commitIngest(write({ verdicts: [{ service: SVC, requestId: 'r-d', verdict: now }] }));
+
+      const window = { service: SVC, from: T1000, to: T1000 + HOUR, limit: 10 };
+      const all = await s.readInferences(window);
+      assert.deepEqual(all, [
+        { event: a, eligible: true, verdict: undefined },
+        { event: b, eligible: true, verdict: undefined },
+        { event: c, eligible: false, verdict: undefined },
+        { event: d, eligible: true, verdict: now },
+      ], 'same ts: by id; the verdict is the current one');
+      const ids = async (q: Partial<Parameters<Store['readInferences']>[0]>) => (await s.readInferences({ ...window, ...q })).map((r) => r.event.id);
+      assert.deepEqual(await ids({ from: T1030 }), ['r-c', 'r-d']);
+      assert.deepEqual(await ids({ to: T1059 }), ['r-a', 'r-b', 'r-c'], 'ts < to');
+      assert.deepEqual(await ids({ limit: 2 }), ['r-a', 'r-b']);
+      assert.deepEqual(await ids({ after: { ts: T1000, id: 'r-a' } }), ['r-b', 'r-c', 'r-d']);
+      assert.deepEqual(await ids({ after: { ts: T1000, id: 'r-b' }, limit: 1 }), ['r-c']);
+      assert.deepEqual(await ids({ after: { ts: T1030, id: 'r-c' }, from: T1030 }), ['r-d']);
+      assert.deepEqual(await ids({ after: { ts: T1000 - 2 * MIN, id: 'r' } }), ['r-a', 'r-b', 'r-c', 'r-d'], 'a cursor before the window');
+      assert.deepEqual(await ids({ from: T1000 - HOUR, to: T1000 }), ['r-z']);
+      assert.deepEqual(await ids({ after: { ts: T1059, id: 'r-d' } }), []);
+      assert.deepEqual(await ids({ service: OTHER }), ['r-e']);
+      assert.deepEqual(await ids({ from: T1000 + HOUR, to: T1000 + 2 * HOUR }), ['r-0']);
+    }));
+
+    it('keeps engine state by key; a save overwrites', () => withStore(async (s) => {
+      assert.equal(await s.getState(`sampler/${SVC}`), undefined);
+      await s.setState(`sampler/${SVC}`, '{"day":1}');
+      await s.setState(`evals/${SVC}/smoke`, '{"lastRun":5}');
+      assert.equal(await s.getState(`sampler/${SVC}`), '{"day":1}');
+      await s.setState(`sampler/${SVC}`, '{"day":2}');
+      assert.equal(await s.getState(`sampler/${SVC}`), '{"day":2}');
+      assert.equal(await s.getState(`evals/${SVC}/smoke`), '{"lastRun":5}');
+      assert.equal(await s.getState(`sampler/${OTHER}`), undefined);
+    }));
+
     outboxContract(make, opts);
+    evalContract(make);
+    labelContract(make);
 
     // Registered only for durable adapters: a skipped test is not a passed one.
     if (opts.durable) it('keeps everything across a reopen (durable adapters)', async () => {
@@ -485,6 +537,35 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
         await s2.commitIngest(write({ rollups: [delta(T1059, cell)] }));
         const d2 = await s2.readRollups({ service: SVC, resolution: 'd', from: DAY, to: DAY + 1, cohorts: false });
         assert.equal(d2[0]?.cell.total, 4);
+      } finally {
+        await h.cleanup();
+      }
+    });
+
+    if (opts.durable) it('keeps golden sets, eval runs, the label queue and engine state across a reopen (durable adapters)', async () => {
+      const h = await make();
+      assert.ok(h.reopen);
+      try {
+        const items = [{ id: 'line-1', input: { q: 'é' }, expected: [1], segment: '' }];
+        const meta = { service: SVC, name: 'smoke', createdAt: 10, examples: 1, segments: { '': 1 } };
+        const setId = await h.store.saveGoldenSet(meta, items);
+        const run = { service: SVC, kind: 'golden' as const, name: 'smoke', goldenSetId: setId, trigger: 'cli', startedAt: 500, model: '', total: 1 };
+        const r1 = await h.store.createEvalRun(run);
+        const res = { runId: r1, index: 0, exampleId: 'line-1', segment: '', requestId: undefined, model: 'v7', verdict: false, score: 2.5,
+          prediction: '[2]', baselineVerdict: null, weight: 1, latencyMs: 3, attempts: 1, error: null };
+        await h.store.appendEvalResults(r1, [res]);
+        await h.store.enqueueLabelItems([{ service: SVC, requestId: 'r-1', day: DAY, createdAt: 5, samplingProb: 1, stratum: '', needed: 1, request: '{}' }]);
+        const leased = await h.store.leaseLabelItem([SVC], 'alice', 100, 200);
+        await h.store.setState('k', 'v');
+
+        const s2 = await h.reopen();
+        assert.deepEqual(await s2.getGoldenSet(SVC, 'smoke'), { ...meta, id: setId, items });
+        assert.equal((await s2.getEvalRun(r1))?.done, 1);
+        assert.deepEqual(await s2.readEvalResults(r1, { offset: 0, limit: 5 }), [res]);
+        const r2 = await s2.createEvalRun(run);
+        assert.ok(r2 > r1, 'ids keep growing after a reopen, even at the same start time');
+        assert.deepEqual(await s2.leaseLabelItem([SVC], 'alice', 150, 300), { ...leased, leasedUntil: 300 }, 'the live lease survived');
+        assert.equal(await s2.getState('k'), 'v');
       } finally {
         await h.cleanup();
       }

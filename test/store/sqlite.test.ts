@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { refKey, type Store } from '../../src/store/port.ts';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/store/sqlite/migrations.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { prepareStatements } from '../../src/store/sqlite/statements.ts';
 import { cellOf, inference, storeContract, write } from './contract.ts';
 
 function tempDir(): string {
@@ -71,7 +72,9 @@ describe('sqlite store', () => {
       assert.deepEqual(migrate(raw), []);
       assert.deepEqual(migrate(raw), []);
       const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-      assert.deepEqual(tables, ['alert', 'alert_transition', 'api_key', 'baseline', 'baseline_column', 'delivery', 'drift_cell', 'drift_state', 'inference', 'outcome', 'retrain_request', 'retrain_state', 'rollup_d', 'rollup_h', 'rollup_m', 'verdict_step', 'verdict_time_d', 'verdict_time_h', 'verdict_time_m']);
+      assert.deepEqual(tables, ['alert', 'alert_transition', 'api_key', 'baseline', 'baseline_column', 'delivery', 'drift_cell', 'drift_state',
+        'engine_state', 'eval_result', 'eval_run', 'golden_example', 'golden_set', 'inference', 'label_action', 'label_item', 'outcome',
+        'retrain_request', 'retrain_state', 'rollup_d', 'rollup_h', 'rollup_m', 'verdict_step', 'verdict_time_d', 'verdict_time_h', 'verdict_time_m']);
       // A migration set with a new version applies just that one.
       const next = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, name: 'test', sql: 'CREATE TABLE extra (x)' }];
       assert.deepEqual(migrate(raw, next), [SCHEMA_VERSION + 1]);
@@ -79,6 +82,44 @@ describe('sqlite store', () => {
       raw.close();
       // This mlslo now finds a schema newer than it knows: refuse rather than guess.
       assert.throws(() => openSqliteStore({ path }), rejectsWith('MLSLO_ERR_STORE_UNAVAILABLE', false));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pages inferences and leases label items through their indexes', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'plan.sqlite');
+    try {
+      await openSqliteStore({ path }).close();
+      const raw = new Database(path, { readonly: true });
+      const st = prepareStatements(raw);
+      const plan = (stmt: { source: string }, params: unknown): string => (raw.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(params) as Array<{ detail: string }>)
+        .map((r) => r.detail).join('\n');
+      assert.match(plan(st.inferencesByTime, ['s', 0, 1, 10]), /SEARCH inference USING INDEX inference_by_time \(service=\? AND ts>\? AND ts<\?\)/);
+      assert.match(plan(st.inferencesByTimeAfter, ['s', 0, 'r', 1, 10]),
+        /SEARCH inference USING INDEX inference_by_time \(service=\? AND \(ts,id\)>\(\?,\?\) AND ts<\?\)/, 'the cursor bounds the index range');
+      assert.match(plan(st.labels.nextFree, { services: '["s"]', now: 0, labeler: 'k' }), /SEARCH i USING INDEX label_item_open/,
+        'done and flagged items are not scanned');
+      raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two connections starting eval runs in the same millisecond get distinct, ordered ids', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'runs.sqlite');
+    try {
+      const a = openSqliteStore({ path });
+      const b = openSqliteStore({ path });
+      const run = { service: 'svc', kind: 'golden' as const, name: 'smoke', goldenSetId: undefined, trigger: 'api', startedAt: T, model: '', total: 1 };
+      const ids = [await a.createEvalRun(run), await b.createEvalRun(run), await a.createEvalRun(run)];
+      assert.equal(new Set(ids).size, 3);
+      assert.deepEqual([...ids].sort(), ids, 'creation order within the millisecond');
+      assert.deepEqual((await b.listEvalRuns({ service: 'svc', limit: 10 })).map((r) => r.id), [...ids].reverse());
+      await a.close();
+      await b.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

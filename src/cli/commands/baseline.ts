@@ -3,10 +3,9 @@
  * is sent gzip-encoded as it is) to `POST /v1/services/{name}/baselines`, with a progress bar of bytes
  * sent when stdout is a terminal, and prints the feature types the server settled on.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
-import { SingleBar } from 'cli-progress';
+import { statSync } from 'node:fs';
 import { MlsloError } from '../../core/errors.ts';
+import { uploadBody } from '../upload-progress.ts';
 import { requestJson, type ClientOptions } from '../client.ts';
 
 export interface BaselineUploadOptions extends ClientOptions {
@@ -36,11 +35,6 @@ export function uploadFormat(file: string, format: 'jsonl' | 'csv' | undefined):
   return { format: f, gzip };
 }
 
-function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 export async function baselineUploadCommand(name: string, file: string, opts: BaselineUploadOptions): Promise<void> {
   const { format, gzip } = uploadFormat(file, opts.format);
@@ -50,29 +44,14 @@ export async function baselineUploadCommand(name: string, file: string, opts: Ba
   } catch (e) {
     throw new MlsloError('MLSLO_ERR_BASELINE_INVALID', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-  const bar = process.stdout.isTTY === true
-    ? new SingleBar({
-      format: 'uploading [{bar}] {percentage}% {sent} / {total_h}',
-      hideCursor: true, clearOnComplete: true, stream: process.stdout,
-    })
-    : undefined;
-  bar?.start(size, 0, { sent: humanBytes(0), total_h: humanBytes(size) });
-  let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      bar?.update(sent, { sent: humanBytes(sent) });
-      done(null, chunk);
-    },
-  });
-  const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream<Uint8Array>;
+  const { body, done } = uploadBody(file, size);
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[format], ...(gzip ? { 'content-encoding': 'gzip' } : {}) };
   const qs = opts.model === undefined ? '' : `?${new URLSearchParams({ model: opts.model }).toString()}`;
   let result: UploadResult;
   try {
     result = (await requestJson(`/v1/services/${encodeURIComponent(name)}/baselines${qs}`, opts, { method: 'POST', body, headers, duplex: 'half' })) as UploadResult;
   } finally {
-    bar?.stop();
+    done();
   }
   process.stdout.write(renderUpload(result));
 }

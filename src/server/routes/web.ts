@@ -1,7 +1,7 @@
 /**
  * The dashboard: the single-page app in web/, built by `npm run build:web` into web/dist, served at `/`.
  *
- * Only the client's own paths are registered (`/`, `/login`, `/services`, `/services/*`, `/assets/*`), so
+ * Only the client's own paths are registered (`/`, `/login`, `/services`, `/services/*`, `/labeling`, `/labeling/*`, `/assets/*`), so
  * `/v1/*`, `/status*` and `/healthz` can never be shadowed and unknown paths keep the API's 404 envelope.
  * Vite puts a content hash in every asset name, so assets are cached for a year as immutable; index.html
  * names the current hashes and is therefore never cached, and is read per request so a rebuild while the
@@ -87,7 +87,7 @@ export function webRoutes(app: FastifyInstance, distDir: string = WEB_DIST): voi
     }
   }
 
-  for (const path of ['/', '/login', '/services', '/services/*']) {
+  for (const path of ['/', '/login', '/services', '/services/*', '/labeling', '/labeling/*']) {
     app.get(path, (_req, reply) => sendIndex(reply));
   }
 

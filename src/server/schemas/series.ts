@@ -18,6 +18,8 @@ export const SeriesPointSchema = Obj({
   quality: Obj({ judged: Count, qHat: Nullable(Type.Number()), interval: Nullable(IntervalSchema) }),
   /** okFast·q̂ / eligible; with q̂ insufficient the upper bound okFast / eligible, flagged. */
   composite: Obj({ sli: Nullable(Type.Number()), upperBound: Type.Boolean() }),
+  /** The feedback proxy SLI of the bucket's requests (spec `quality.feedback`), apart from quality; null without feedback. */
+  proxy: Nullable(Obj({ n: Count, sli: Type.Number(), interval: IntervalSchema })),
 });
 
 /** Error budget left over [from, t), computed as the report's `remaining`; null where there is no estimate. */

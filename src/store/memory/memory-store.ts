@@ -13,7 +13,11 @@ import {
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
   type RetrainRequestRecord, type BaselineMeta, type BaselineRecord, type NewBaseline,
   type DriftCell, type DriftCellKey, type DriftCellQuery, type InferenceTail, type InferenceTailQuery,
+  type EvalResultRecord, type EvalRunQuery, type EvalRunRecord, type GoldenExample, type GoldenSetMeta, type GoldenSetRecord, type NewEvalRun,
+  type LabelActionRecord, type LabelItemRecord, type LeaseOutcome, type NewLabelItem,
 } from '../port.ts';
+import { MemoryEvals } from './memory-evals.ts';
+import { MemoryLabelQueue } from './memory-labeling.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 
 interface InferenceRec {
@@ -66,9 +70,12 @@ class MemoryStore implements Store {
   readonly #baselines: BaselineRecord[] = [];
   #seq = 0;
   /** Inferences in insert order; `seq` is the 1-based position. */
-  readonly #feed: Array<{ readonly seq: number; readonly key: string; readonly service: string; readonly ts: number }> = [];
+  readonly #feed: Array<{ readonly seq: number; readonly key: string; readonly service: string; readonly id: string; readonly ts: number }> = [];
   readonly #driftCells = new Map<string, DriftCell>();
   #driftState: string | undefined;
+  readonly #evals = new MemoryEvals();
+  readonly #labels = new MemoryLabelQueue();
+  readonly #state = new Map<string, string>();
 
   close(): Promise<void> {
     return Promise.resolve();
@@ -108,7 +115,7 @@ class MemoryStore implements Store {
     for (const n of w.inferences) {
       const e = n.event;
       const key = refKey(e.service, e.id);
-      if (!this.#inferences.has(key)) this.#feed.push({ seq: this.#feed.length + 1, key, service: e.service, ts: e.ts });
+      if (!this.#inferences.has(key)) this.#feed.push({ seq: this.#feed.length + 1, key, service: e.service, id: e.id, ts: e.ts });
       this.#inferences.set(key, {
         body: JSON.stringify(e),
         contentHash: n.contentHash,
@@ -325,6 +332,88 @@ class MemoryStore implements Store {
 
   dropDriftLayouts(service: string, keep: string): Promise<void> {
     for (const [k, c] of this.#driftCells) if (c.service === service && c.layout !== keep) this.#driftCells.delete(k);
+    return Promise.resolve();
+  }
+
+  saveGoldenSet(meta: Omit<GoldenSetMeta, 'id'>, items: readonly GoldenExample[]): Promise<string> {
+    return Promise.resolve(this.#evals.saveGoldenSet(meta, items));
+  }
+
+  getGoldenSet(service: string, name: string, id?: string): Promise<GoldenSetRecord | undefined> {
+    return Promise.resolve(this.#evals.getGoldenSet(service, name, id));
+  }
+
+  listGoldenSets(service: string): Promise<GoldenSetMeta[]> {
+    return Promise.resolve(this.#evals.listGoldenSets(service));
+  }
+
+  createEvalRun(run: NewEvalRun): Promise<string> {
+    return Promise.resolve(this.#evals.createEvalRun(run));
+  }
+
+  appendEvalResults(runId: string, results: readonly EvalResultRecord[]): Promise<void> {
+    this.#evals.appendEvalResults(runId, results);
+    return Promise.resolve();
+  }
+
+  finishEvalRun(runId: string, end: Parameters<Store['finishEvalRun']>[1]): Promise<void> {
+    this.#evals.finishEvalRun(runId, end);
+    return Promise.resolve();
+  }
+
+  getEvalRun(id: string): Promise<EvalRunRecord | undefined> {
+    return Promise.resolve(this.#evals.getEvalRun(id));
+  }
+
+  listEvalRuns(q: EvalRunQuery): Promise<EvalRunRecord[]> {
+    return Promise.resolve(this.#evals.listEvalRuns(q));
+  }
+
+  readEvalResults(runId: string, q: Parameters<Store['readEvalResults']>[1]): Promise<EvalResultRecord[]> {
+    return Promise.resolve(this.#evals.readEvalResults(runId, q));
+  }
+
+  readInferences(q: Parameters<Store['readInferences']>[0]): Promise<Array<{ event: InferenceEvent; eligible: boolean; verdict: Verdict | undefined }>> {
+    const after = q.after;
+    const hits = this.#feed.filter((f) => f.service === q.service && f.ts >= q.from && f.ts < q.to
+      && (after === undefined || f.ts > after.ts || (f.ts === after.ts && f.id > after.id)));
+    hits.sort((a, b) => a.ts - b.ts || cmp(a.id, b.id));
+    return Promise.resolve(hits.slice(0, Math.max(0, q.limit)).map((f) => {
+      const rec = this.#inferences.get(f.key)!;
+      return { event: JSON.parse(rec.body) as InferenceEvent, eligible: rec.eligible, verdict: rec.verdict === undefined ? undefined : { ...rec.verdict } };
+    }));
+  }
+
+  enqueueLabelItems(items: readonly NewLabelItem[]): Promise<number> {
+    return Promise.resolve(this.#labels.enqueue(items));
+  }
+
+  leaseLabelItem(services: readonly string[], labeler: string, now: number, leaseUntil: number): Promise<LabelItemRecord | undefined> {
+    return Promise.resolve(this.#labels.lease(services, labeler, now, leaseUntil));
+  }
+
+  getLabelItem(id: string): Promise<LabelItemRecord | undefined> {
+    return Promise.resolve(this.#labels.get(id));
+  }
+
+  recordLabelAction(a: LabelActionRecord, now: number): Promise<LeaseOutcome> {
+    return Promise.resolve(this.#labels.record(a, now));
+  }
+
+  listLabelActions(service: string, q?: { readonly from?: number; readonly to?: number }): Promise<LabelActionRecord[]> {
+    return Promise.resolve(this.#labels.actions(service, q));
+  }
+
+  listLabelItems(service: string, q: { readonly fromDay: number; readonly toDay: number; readonly limit: number }): Promise<LabelItemRecord[]> {
+    return Promise.resolve(this.#labels.list(service, q));
+  }
+
+  getState(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.#state.get(key));
+  }
+
+  setState(key: string, value: string): Promise<void> {
+    this.#state.set(key, value);
     return Promise.resolve();
   }
 

@@ -166,13 +166,24 @@ export function inferenceFromDb(r: InferenceDbRow): StoredInference {
     contentHash: r.content_hash,
     inputClass: r.input_class ?? undefined,
     eligible: r.eligible === 1,
-    verdict: r.v_good === null ? undefined : {
-      good: r.v_good === 1,
-      weight: r.v_weight ?? 1,
-      source: r.v_source as OutcomeSource,
-      ts: r.v_ts ?? 0,
-    },
+    verdict: verdictFromDb(r),
   };
+}
+
+export type VerdictColumns = Pick<InferenceDbRow, 'v_good' | 'v_weight' | 'v_source' | 'v_ts'>;
+
+export function verdictFromDb(r: VerdictColumns): Verdict | undefined {
+  return r.v_good === null ? undefined : { good: r.v_good === 1, weight: r.v_weight ?? 1, source: r.v_source as OutcomeSource, ts: r.v_ts ?? 0 };
+}
+
+/** A row of readInferences (statements.ts INFERENCE_PAGE_COLUMNS). */
+export interface InferencePageDbRow extends VerdictColumns {
+  eligible: number;
+  body: string;
+}
+
+export function inferencePageFromDb(r: InferencePageDbRow): { event: InferenceEvent; eligible: boolean; verdict: Verdict | undefined } {
+  return { event: JSON.parse(r.body) as InferenceEvent, eligible: r.eligible === 1, verdict: verdictFromDb(r) };
 }
 
 // ---- outcomes --------------------------------------------------------------------------------------

@@ -201,6 +201,50 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE drift_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
     `,
   },
+  {
+    version: 9,
+    name: 'evals, labeling queue and engine state',
+    sql: `
+      -- Golden set versions (port.ts GoldenSetMeta); segments is JSON {segment: examples}.
+      CREATE TABLE golden_set (id INTEGER PRIMARY KEY, service TEXT NOT NULL, name TEXT NOT NULL,
+        created_at INTEGER NOT NULL, examples INTEGER NOT NULL, segments TEXT NOT NULL);
+      CREATE INDEX golden_set_by_name ON golden_set (service, name, created_at);
+      -- input and expected are the uploaded JSON; idx keeps upload order.
+      CREATE TABLE golden_example (set_id INTEGER NOT NULL, idx INTEGER NOT NULL, id TEXT NOT NULL, segment TEXT NOT NULL,
+        input TEXT NOT NULL, expected TEXT NOT NULL, PRIMARY KEY (set_id, idx)) WITHOUT ROWID;
+
+      -- id is time-ordered text (eval-run-id.ts); seq only makes it unique.
+      CREATE TABLE eval_run (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, service TEXT NOT NULL, kind TEXT NOT NULL,
+        name TEXT NOT NULL, golden_set_id TEXT, status TEXT NOT NULL, triggered_by TEXT NOT NULL, started_at INTEGER NOT NULL,
+        finished_at INTEGER, model TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL, summary TEXT NOT NULL, error TEXT);
+      CREATE INDEX eval_run_by_service ON eval_run (service, started_at);
+      -- verdict and baseline_verdict: 1, 0 or NULL.
+      CREATE TABLE eval_result (run_id TEXT NOT NULL, idx INTEGER NOT NULL, example_id TEXT NOT NULL, segment TEXT NOT NULL,
+        request_id TEXT, model TEXT NOT NULL, verdict INTEGER, score REAL, prediction TEXT, baseline_verdict INTEGER,
+        weight REAL NOT NULL, latency_ms REAL NOT NULL, attempts INTEGER NOT NULL, error TEXT,
+        PRIMARY KEY (run_id, idx)) WITHOUT ROWID;
+
+      -- The labeling queue (port.ts LabelItemRecord). A lease is live while leased_until > now.
+      CREATE TABLE label_item (id INTEGER PRIMARY KEY, service TEXT NOT NULL, request_id TEXT NOT NULL, day INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, sampling_prob REAL NOT NULL, stratum TEXT NOT NULL, needed INTEGER NOT NULL,
+        request TEXT NOT NULL, labels INTEGER NOT NULL DEFAULT 0, flagged INTEGER NOT NULL DEFAULT 0,
+        leased_by TEXT, leased_until INTEGER, UNIQUE (service, request_id));
+      -- Leasing scans only the items still wanting labels, oldest first; done and flagged items drop out.
+      CREATE INDEX label_item_open ON label_item (service, created_at) WHERE flagged = 0 AND labels < needed;
+      CREATE INDEX label_item_by_day ON label_item (service, day);
+      CREATE INDEX label_item_leased ON label_item (leased_by) WHERE leased_by IS NOT NULL;
+      CREATE TABLE label_action (seq INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, service TEXT NOT NULL,
+        request_id TEXT NOT NULL, labeler TEXT NOT NULL, at INTEGER NOT NULL, action TEXT NOT NULL, label TEXT, note TEXT);
+      CREATE INDEX label_action_by_item ON label_action (item_id, labeler);
+      CREATE INDEX label_action_by_service ON label_action (service, at);
+
+      -- Engine-owned state documents by key (sampler, eval scheduler).
+      CREATE TABLE engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+      -- readInferences pages a service's inferences in (ts, id) order.
+      CREATE INDEX inference_by_time ON inference (service, ts, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

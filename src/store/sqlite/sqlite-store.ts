@@ -23,14 +23,18 @@ import {
   type BaselineMeta, type BaselineRecord, type BaselineValue, type NewBaseline,
   type DriftCell, type DriftCellQuery, type InferenceTail, type InferenceTailQuery,
   type RollupRow, type Store, type StoredInference, type StoredOutcome, type VerdictStep, type VerdictTimeRow,
+  type EvalResultRecord, type EvalRunQuery, type EvalRunRecord, type GoldenExample, type GoldenSetMeta, type GoldenSetRecord, type NewEvalRun,
+  type LabelActionRecord, type LabelItemRecord, type LeaseOutcome, type NewLabelItem, type Verdict,
 } from '../port.ts';
 import {
-  INFERENCE_COLUMNS, apiKeyFromDb, cellToColumns, columnsToCell, inferenceFromDb, inferenceParams, outcomeFromDb, outcomeParams,
+  INFERENCE_COLUMNS, apiKeyFromDb, cellToColumns, columnsToCell, inferenceFromDb, inferencePageFromDb, inferenceParams, outcomeFromDb, outcomeParams,
   rollupRowFromDb, verdictParams, verdictStepFromDb, verdictStepParams,
-  type ApiKeyDbRow, type InferenceDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
+  type ApiKeyDbRow, type InferenceDbRow, type InferencePageDbRow, type OutcomeDbRow, type RollupColumns, type RollupDbRow, type VerdictStepDbRow,
 } from './converters.ts';
 import { baselineMetaFromDb, decodeColumn, encodeColumn, type BaselineDbRow } from './baseline-codec.ts';
 import { deliveryFromDb, type DeliveryDbRow } from './delivery-rows.ts';
+import * as evals from './evals.ts';
+import * as labeling from './labeling.ts';
 import { INSERT_ROWS, prepareStatements, type Statements, type Stmt } from './statements.ts';
 import { mapStoreError } from './errors.ts';
 import { refHash } from './hash.ts';
@@ -436,6 +440,92 @@ export class SqliteStore implements Store {
   dropDriftLayouts(service: string, keep: string): Promise<void> {
     return this.#guard('dropping old drift histograms', () => {
       this.#st.dropDriftLayouts.run(service, keep);
+    });
+  }
+
+  // ---- evals (evals.ts) ----------------------------------------------------------------------------
+
+  saveGoldenSet(meta: Omit<GoldenSetMeta, 'id'>, items: readonly GoldenExample[]): Promise<string> {
+    return this.#guard('saving a golden set', () => evals.saveGoldenSet(this.#db, this.#st.evals, meta, items));
+  }
+
+  getGoldenSet(service: string, name: string, id?: string): Promise<GoldenSetRecord | undefined> {
+    return this.#guard('reading a golden set', () => evals.getGoldenSet(this.#st.evals, service, name, id));
+  }
+
+  listGoldenSets(service: string): Promise<GoldenSetMeta[]> {
+    return this.#guard('listing golden sets', () => evals.listGoldenSets(this.#st.evals, service));
+  }
+
+  createEvalRun(run: NewEvalRun): Promise<string> {
+    return this.#guard('starting an eval run', () => evals.createEvalRun(this.#db, this.#st.evals, run));
+  }
+
+  appendEvalResults(runId: string, results: readonly EvalResultRecord[]): Promise<void> {
+    return this.#guard('saving eval results', () => evals.appendEvalResults(this.#db, this.#st.evals, runId, results));
+  }
+
+  finishEvalRun(runId: string, end: Parameters<Store['finishEvalRun']>[1]): Promise<void> {
+    return this.#guard('finishing an eval run', () => evals.finishEvalRun(this.#st.evals, runId, end));
+  }
+
+  getEvalRun(id: string): Promise<EvalRunRecord | undefined> {
+    return this.#guard('reading an eval run', () => evals.getEvalRun(this.#st.evals, id));
+  }
+
+  listEvalRuns(q: EvalRunQuery): Promise<EvalRunRecord[]> {
+    return this.#guard('listing eval runs', () => evals.listEvalRuns(this.#st.evals, q));
+  }
+
+  readEvalResults(runId: string, q: Parameters<Store['readEvalResults']>[1]): Promise<EvalResultRecord[]> {
+    return this.#guard('reading eval results', () => evals.readEvalResults(this.#st.evals, runId, q));
+  }
+
+  readInferences(q: Parameters<Store['readInferences']>[0]): Promise<Array<{ event: InferenceEvent; eligible: boolean; verdict: Verdict | undefined }>> {
+    return this.#guard('reading inferences', () => {
+      // A cursor before the window's start leaves every row of the window after it.
+      const rows = (q.after === undefined || q.after.ts < q.from
+        ? this.#st.inferencesByTime.all(q.service, q.from, q.to, q.limit)
+        : this.#st.inferencesByTimeAfter.all(q.service, q.after.ts, q.after.id, q.to, q.limit)) as InferencePageDbRow[];
+      return rows.map(inferencePageFromDb);
+    });
+  }
+
+  // ---- labeling queue (labeling.ts) ----------------------------------------------------------------
+
+  enqueueLabelItems(items: readonly NewLabelItem[]): Promise<number> {
+    return this.#guard('queueing label items', () => labeling.enqueueLabelItems(this.#db, this.#st.labels, items));
+  }
+
+  leaseLabelItem(services: readonly string[], labeler: string, now: number, leaseUntil: number): Promise<LabelItemRecord | undefined> {
+    return this.#guard('leasing a label item', () => labeling.leaseLabelItem(this.#db, this.#st.labels, services, labeler, now, leaseUntil));
+  }
+
+  getLabelItem(id: string): Promise<LabelItemRecord | undefined> {
+    return this.#guard('reading a label item', () => labeling.getLabelItem(this.#st.labels, id));
+  }
+
+  recordLabelAction(a: LabelActionRecord, now: number): Promise<LeaseOutcome> {
+    return this.#guard('recording a label', () => labeling.recordLabelAction(this.#db, this.#st.labels, a, now));
+  }
+
+  listLabelActions(service: string, q?: { readonly from?: number; readonly to?: number }): Promise<LabelActionRecord[]> {
+    return this.#guard('listing labels', () => labeling.listLabelActions(this.#st.labels, service, q));
+  }
+
+  listLabelItems(service: string, q: { readonly fromDay: number; readonly toDay: number; readonly limit: number }): Promise<LabelItemRecord[]> {
+    return this.#guard('listing label items', () => labeling.listLabelItems(this.#st.labels, service, q));
+  }
+
+  // ---- engine state --------------------------------------------------------------------------------
+
+  getState(key: string): Promise<string | undefined> {
+    return this.#guard('reading engine state', () => this.#st.getState.get(key) as string | undefined);
+  }
+
+  setState(key: string, value: string): Promise<void> {
+    return this.#guard('saving engine state', () => {
+      this.#st.setState.run(key, value);
     });
   }
 

@@ -6,9 +6,12 @@ import type Database from 'better-sqlite3';
 import type { Resolution } from '../port.ts';
 import { DELIVERY_COLUMNS } from './delivery-rows.ts';
 import { INFERENCE_COLUMNS } from './converters.ts';
+import { prepareEvalStatements, type EvalStatements } from './evals.ts';
+import { prepareLabelStatements, type LabelStatements } from './labeling.ts';
 
 /** Inferences per multi-row INSERT: fewer statement steps and bindings per row. */
 export const INSERT_ROWS = 32;
+const INFERENCE_PAGE_COLUMNS = 'eligible, body, v_good, v_weight, v_source, v_ts';
 const BASELINE_COLUMNS = 'id, service, model, created_at AS createdAt, rows, features';
 const ROLLUP_TABLE: Readonly<Record<Resolution, string>> = { m: 'rollup_m', h: 'rollup_h', d: 'rollup_d' };
 const ROLLUP_VALUE_COLS = 'total, excluded, ok, errors, classes, q_judged, q_good, q_w, q_w2, q_wgood, sums';
@@ -79,6 +82,12 @@ export interface Statements {
   readonly driftCells: Stmt;
   readonly driftCellsAll: Stmt;
   readonly dropDriftLayouts: Stmt;
+  readonly inferencesByTime: Stmt;
+  readonly inferencesByTimeAfter: Stmt;
+  readonly getState: Stmt;
+  readonly setState: Stmt;
+  readonly evals: EvalStatements;
+  readonly labels: LabelStatements;
 }
 
 /** A read-only connection prepares the writes too; they fail at run time with SQLITE_READONLY. */
@@ -177,5 +186,14 @@ export function prepareStatements(db: Database.Database): Statements {
     dropDriftLayouts: db.prepare('DELETE FROM drift_cell WHERE service = ? AND layout <> ?'),
     historyOf: db.prepare(`SELECT alert_id AS alertId, service, at, transition, body FROM alert_transition
       WHERE service = ? ORDER BY at DESC, rowid DESC LIMIT ?`),
+    // Both walk inference_by_time; the cursor's row value is an index range bound of its own.
+    inferencesByTime: db.prepare(`SELECT ${INFERENCE_PAGE_COLUMNS} FROM inference WHERE service = ? AND ts >= ? AND ts < ?
+      ORDER BY ts, id LIMIT ?`),
+    inferencesByTimeAfter: db.prepare(`SELECT ${INFERENCE_PAGE_COLUMNS} FROM inference WHERE service = ? AND (ts, id) > (?, ?) AND ts < ?
+      ORDER BY ts, id LIMIT ?`),
+    getState: db.prepare('SELECT value FROM engine_state WHERE key = ?').pluck(),
+    setState: db.prepare('INSERT OR REPLACE INTO engine_state (key, value) VALUES (?, ?)'),
+    evals: prepareEvalStatements(db),
+    labels: prepareLabelStatements(db),
   };
 }

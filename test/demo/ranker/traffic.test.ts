@@ -45,12 +45,12 @@ test('requests rank real catalogue titles of the query\'s genre and era, best pr
 
 test('viewing labels: ~30% of ok requests, 5–60 minutes late, the engaged titles are a tenth of the candidates', () => {
   const requests = generate(-600, 0).filter((r) => r.inference.status === 'ok');
-  const labelled = requests.filter((r) => r.outcomes.length > 0);
+  const labelled = requests.filter((r) => r.outcomes.some((o) => o.event.source === 'ground_truth'));
   const share = labelled.length / requests.length;
   // ~5,000 requests: SE √(0.3·0.7/5000) ≈ 0.0065; 4 SE.
   assert.ok(Math.abs(share - RANKER_LABEL_SHARE) < 0.026, `label share ${share}`);
   for (const r of labelled) {
-    const [o] = r.outcomes;
+    const o = r.outcomes.find((x) => x.event.source === 'ground_truth');
     assert.ok(o !== undefined && 'relevant' in o.event);
     const delay = o.dueMs - Date.parse(r.inference.ts);
     assert.ok(delay >= 5 * 60_000 && delay <= 60 * 60_000, `${delay}`);
@@ -66,13 +66,45 @@ function hitRate(requests: ReturnType<typeof generate>, keep: (e: WireInference)
   let n = 0;
   let hits = 0;
   for (const r of requests) {
-    const o = r.outcomes[0]?.event;
+    const o = r.outcomes.find((x) => x.event.source === 'ground_truth')?.event;
     if (r.inference.status !== 'ok' || o === undefined || !('relevant' in o) || !keep(r.inference)) continue;
     n++;
     if (itemsOf(r.inference).slice(0, HIT_K).some((id) => o.relevant.includes(id))) hits++;
   }
   return { n, hit: hits / Math.max(1, n) };
 }
+
+test('feedback: every ok request logs clicks and watch time 20–90 s later; the proxy (a 10-minute play) tracks hit@3', () => {
+  const requests = generate(-600, 0, 21).filter((r) => r.inference.status === 'ok');
+  let hits = 0;
+  let proxyOnHit = 0;
+  let misses = 0;
+  let proxyOnMiss = 0;
+  for (const r of requests) {
+    const fb = r.outcomes.filter((o) => o.event.source === 'feedback');
+    assert.equal(fb.length, 1, r.inference.id);
+    const f = fb[0]!;
+    assert.ok('feedback' in f.event);
+    const delay = f.dueMs - Date.parse(r.inference.ts);
+    assert.ok(delay >= 20_000 && delay <= 90_000, `${delay}`);
+    assert.equal(f.event.samplingProb, 1);
+    const gt = r.outcomes.find((o) => o.event.source === 'ground_truth')?.event;
+    if (gt === undefined || !('relevant' in gt)) continue;
+    const proxy = f.event.feedback.clicked && (f.event.feedback.dwellMs ?? 0) >= 600_000;
+    if (itemsOf(r.inference).slice(0, HIT_K).some((id) => gt.relevant.includes(id))) {
+      hits++;
+      if (proxy) proxyOnHit++;
+    } else {
+      misses++;
+      if (proxy) proxyOnMiss++;
+    }
+  }
+  // A hit plays on unless interrupted (8%): P(proxy | hit) = 0.92, SE ≈ √(0.92·0.08/1200) ≈ 0.008.
+  assert.ok(hits > 1000 && Math.abs(proxyOnHit / hits - 0.92) < 0.035, `${proxyOnHit}/${hits}`);
+  // A miss clicks 35% of the time and gives up after lognormal(3 min, σ 0.6): P(≥ 10 min) = P(z ≥ ln(10/3)/0.6 ≈ 2.0)
+  // ≈ 0.023, so P(proxy | miss) ≈ 0.35·0.023 ≈ 0.008.
+  assert.ok(misses > 100 && proxyOnMiss / misses < 0.03, `${proxyOnMiss}/${misses}`);
+});
 
 test('after the rollout ranker-v8 serves half the traffic and its hit@3 is far lower; pre-1990 queries do worse', () => {
   const live = generate(RANKER_CANARY.startMin, RANKER_CANARY.startMin + 24 * 60, 6);

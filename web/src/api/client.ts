@@ -31,12 +31,22 @@ export function whenUnauthenticated(f: () => void): () => void {
   return () => onUnauthenticated.delete(f);
 }
 
-export async function apiGet<T>(path: string, opts: { signal?: AbortSignal; key?: string } = {}): Promise<T> {
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  /** A key to try instead of the session's (sign-in); a refusal then does not sign the session out. */
+  readonly key?: string;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions): Promise<T> {
   const key = opts.key ?? getKey();
+  const headers: Record<string, string> = { accept: 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(path, {
-      headers: { accept: 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
   } catch (e) {
@@ -44,22 +54,31 @@ export async function apiGet<T>(path: string, opts: { signal?: AbortSignal; key?
     throw new ApiError(0, 'NETWORK', `cannot reach the mlslo server (${(e as Error).message})`);
   }
   const text = await res.text();
-  let body: unknown;
+  let parsed: unknown;
   try {
-    body = text === '' ? undefined : JSON.parse(text);
+    parsed = text === '' ? undefined : JSON.parse(text);
   } catch {
-    body = undefined;
+    parsed = undefined;
   }
   if (!res.ok) {
-    const err = (body as Envelope | undefined)?.error;
+    const err = (parsed as Envelope | undefined)?.error;
     const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
     const message = typeof err?.message === 'string' ? err.message : `${res.status} ${res.statusText}`;
     const e = new ApiError(res.status, code, message);
     if (e.unauthenticated && opts.key === undefined) for (const f of onUnauthenticated) f();
     throw e;
   }
-  if (body === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', `${path} did not answer JSON`);
-  return body as T;
+  if (parsed === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', `${path} did not answer JSON`);
+  return parsed as T;
+}
+
+export function apiGet<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  return request<T>('GET', path, undefined, opts);
+}
+
+/** A POST with a JSON body (an empty object when the route takes none). */
+export function apiPost<T>(path: string, body: unknown = {}, opts: RequestOptions = {}): Promise<T> {
+  return request<T>('POST', path, body, opts);
 }
 
 /** `/v1/services/{name}/…` with the name escaped and the query's empty values dropped. */

@@ -14,7 +14,15 @@ export type {
   Alert, AlertState, Hint, AlertsResponse, AlertHistoryResponse, Delivery, DeliveriesResponse, RetrainHistoryResponse,
 } from '../../../src/server/schemas/alerts.ts';
 export type { BaselinesResponse, Baseline } from '../../../src/server/schemas/baselines.ts';
-export type { InfoResponse } from '../../../src/server/schemas/info.ts';
+export type { InfoResponse, Role, WhoamiResponse } from '../../../src/server/schemas/info.ts';
+export type {
+  Queue, QueuesResponse, LabelForm, LeasedItem, LeaseResponse, LabelSubmission, LabelActionResponse,
+  AgreementResponse, CalibrationResponse,
+} from '../../../src/server/schemas/labeling.ts';
+export type {
+  GoldenSet, GoldenSetsResponse, Rate, ScoreStats, SegmentResult, Comparison, EvalRun, EvalSummary, EvalRunsResponse,
+  EvalResult, EvalResultsResponse,
+} from '../../../src/server/schemas/evals.ts';
 
 export type Dimension = 'errors' | 'latency' | 'quality' | 'composite';
 export const DIMENSIONS: readonly Dimension[] = ['errors', 'latency', 'quality', 'composite'];

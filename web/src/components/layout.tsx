@@ -1,4 +1,4 @@
-/** The frame of every signed-in page: top bar with breadcrumbs, the demo's clock note, sign-out. */
+/** The frame of every signed-in page: top bar with breadcrumbs, links between areas, the demo's clock note, sign-out. */
 import type { ComponentChildren } from 'preact';
 import { linkHandler } from '../lib/router.ts';
 import type { InfoResponse } from '../api/types.ts';
@@ -12,7 +12,16 @@ function Logo() {
   );
 }
 
-export function Layout(props: { crumbs: ReadonlyArray<{ label: string; href?: string }>; info: InfoResponse | undefined; onSignOut: () => void; children: ComponentChildren }) {
+export interface NavLink {
+  readonly label: string;
+  readonly href: string;
+  readonly current: boolean;
+}
+
+export function Layout(props: {
+  crumbs: ReadonlyArray<{ label: string; href?: string }>; info: InfoResponse | undefined; links?: readonly NavLink[];
+  onSignOut: () => void; children: ComponentChildren;
+}) {
   const speed = props.info?.demo?.speed;
   return (
     <>
@@ -29,12 +38,19 @@ export function Layout(props: { crumbs: ReadonlyArray<{ label: string; href?: st
         </nav>
         <span class="spacer" />
         <span class="meta">
+          {(props.links ?? []).length === 0 ? null : (
+            <nav class="areas" aria-label="Areas">
+              {(props.links ?? []).map((l) => (
+                <a key={l.href} href={l.href} onClick={linkHandler} aria-current={l.current ? 'page' : undefined}>{l.label}</a>
+              ))}
+            </nav>
+          )}
           {speed === undefined ? null : (
             <span class="demo-pill" title="mlslo serve --demo: simulated traffic on a clock that runs faster than wall time">
               demo · time runs {Number(speed.toPrecision(3))}× faster
             </span>
           )}
-          {props.info === undefined ? null : <span title="mlslo server version">v{props.info.version}</span>}
+          {props.info === undefined ? null : <span class="version" title="mlslo server version">v{props.info.version}</span>}
           <button type="button" class="btn-ghost" onClick={props.onSignOut}>Sign out</button>
         </span>
       </header>

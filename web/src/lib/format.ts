@@ -144,3 +144,16 @@ export function fromUtcInput(v: string): string | undefined {
   const iso = `${v.length === 16 ? `${v}:00` : v}Z`;
   return Number.isNaN(Date.parse(iso)) ? undefined : iso;
 }
+
+/** A difference of two ratios in percentage points, signed: `+2.4 pts`, `−4.1 pts`. */
+export function points(d: number | null | undefined): string {
+  if (d === null || d === undefined || !Number.isFinite(d)) return DASH;
+  const v = d * 100;
+  return `${v > 0 ? '+' : v < 0 ? MINUS : '±'}${Math.abs(v).toFixed(1)} pts`;
+}
+
+/** An agreement coefficient (κ, α) in [−1, 1]: two decimals, a real minus sign. */
+export function coef(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  return fixed(x, 2);
+}

@@ -8,6 +8,9 @@ export type Route =
   | { readonly page: 'login' }
   | { readonly page: 'overview' }
   | { readonly page: 'service'; readonly name: string }
+  /** The labeling queues, and one service's queue item by item. */
+  | { readonly page: 'queues' }
+  | { readonly page: 'label'; readonly name: string }
   | { readonly page: 'not-found' };
 
 export interface Location {
@@ -19,10 +22,12 @@ export interface Location {
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '/services' || path === '/services/') return { page: 'overview' };
   if (path === '/login') return { page: 'login' };
-  const m = /^\/services\/([^/]+)\/?$/.exec(path);
+  if (path === '/labeling' || path === '/labeling/') return { page: 'queues' };
+  const m = /^\/(services|labeling)\/([^/]+)\/?$/.exec(path);
   if (m !== null) {
     try {
-      return { page: 'service', name: decodeURIComponent(m[1]!) };
+      const name = decodeURIComponent(m[2]!);
+      return m[1] === 'services' ? { page: 'service', name } : { page: 'label', name };
     } catch {
       return { page: 'not-found' };
     }
@@ -61,6 +66,10 @@ export function useLocation(): Location {
     };
   }, []);
   return loc;
+}
+
+export function labelingPath(name?: string): string {
+  return name === undefined ? '/labeling' : `/labeling/${encodeURIComponent(name)}`;
 }
 
 export function servicePath(name: string, query?: URLSearchParams): string {

@@ -1,11 +1,12 @@
 /**
- * The server's clock, from `GET /v1/info`. "Now" for windows and the as-of picker is the server's
- * instant, not the browser's: the demo's clock runs `speed` times faster than wall time.
+ * The server's clock, from `GET /v1/info` (or `GET /v1/whoami`, for keys that may not read info). "Now"
+ * for windows, the as-of picker and lease times is the server's instant, not the browser's: the demo's
+ * clock runs `speed` times faster than wall time, and a test server's clock stands still.
  */
 import type { InfoResponse } from '../api/types.ts';
 
 export interface ServerClock {
-  readonly info: InfoResponse;
+  readonly info: Pick<InfoResponse, 'now' | 'demo'>;
   /** Browser time when `info.now` was read. */
   readonly readAt: number;
 }

@@ -1,13 +1,14 @@
 /**
- * Sign in with an API key (a read or admin key). The key is checked against `GET /v1/services` before it
- * is kept, so a wrong or write-only key shows the server's own answer.
+ * Sign in with an API key (read, admin or labeler). The key is checked against `GET /v1/whoami` before it
+ * is kept, so a wrong key shows the server's own answer; an ingest key is refused here (it reads nothing),
+ * and the role decides the first page (a labeler's queue, everyone else's services).
  */
 import { useState } from 'preact/hooks';
 import { ApiError, apiGet } from '../api/client.ts';
-import type { ServicesResponse } from '../api/types.ts';
+import type { WhoamiResponse } from '../api/types.ts';
 import { setKey } from '../lib/session.ts';
 
-export function SignIn(props: { reason: string | null; onSignedIn: () => void }) {
+export function SignIn(props: { reason: string | null; onSignedIn: (who: WhoamiResponse) => void }) {
   const [key, setKeyText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
@@ -19,9 +20,10 @@ export function SignIn(props: { reason: string | null; onSignedIn: () => void })
     setBusy(true);
     setError(undefined);
     try {
-      await apiGet<ServicesResponse>('/v1/services', { key: k });
-      setKey(k);
-      props.onSignedIn();
+      const who = await apiGet<WhoamiResponse>('/v1/whoami', { key: k });
+      if (who.role === 'ingest') throw new ApiError(403, 'MLSLO_ERR_FORBIDDEN', 'an ingest key may send events but read nothing; use a read, admin or labeler key');
+      setKey(k, who.role);
+      props.onSignedIn(who);
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, 'CLIENT', (err as Error).message));
     } finally {
@@ -42,8 +44,9 @@ export function SignIn(props: { reason: string | null; onSignedIn: () => void })
             aria-describedby="key-help" aria-invalid={error === undefined ? undefined : true}
           />
           <p id="key-help">
-            A <b>read</b> (or admin) key: <code>mlslo keys create --role read</code>. It is kept in this tab only
-            (sessionStorage) and sent to this server alone.
+            A <b>read</b> or admin key for the dashboard, a <b>labeler</b> key for the labeling queue
+            (<code>mlslo keys create --role read|labeler</code>). It is kept in this tab only (sessionStorage) and
+            sent to this server alone.
           </p>
           {error === undefined ? null : (
             <div class="error-box" role="alert">

@@ -74,7 +74,15 @@ export function QualitySummary({ doc }: { doc: QualityResponse }) {
               </dd>
             </>
           )}
-          {o.proxy === null ? null : <><dt>feedback proxy</dt><dd>{pct(o.proxy.value)} <span class="faint">over {count(o.proxy.n)} (not part of the SLI)</span></dd></>}
+          {o.proxy === null ? null : (
+            <>
+              <dt>feedback proxy (not counted)</dt>
+              <dd>
+                <span class="proxy" title="from user feedback (clicks, dwell, follow-ups) by the spec's proxy rule; never part of q̂ or the SLI">{pct(o.proxy.value)}</span>
+                <span class="faint"> over {count(o.proxy.n)} requests with feedback · a proxy beside ground truth, not part of q̂ or the SLI</span>
+              </dd>
+            </>
+          )}
           {doc.stratified.map((s) => <Fragment key={s.attr}><dt>stratified by {s.attr}</dt><dd>{pct(s.qHat)}</dd></Fragment>)}
         </dl>
         <Objectives objectives={doc.objectives} />

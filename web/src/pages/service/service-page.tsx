@@ -1,14 +1,16 @@
 /**
  * One service: header, window and as-of pickers, then the SLO (cards, SLI charts, burn-down, burn rates,
- * bad events), quality (summary, cohorts, heatmap), model versions, drift and alerts. Every document is
- * fetched for the window and as-of in the URL; with no as-of they refresh every 30 s.
+ * bad events), quality (summary, cohorts, heatmap), model versions, evals, labeler agreement and signal
+ * calibration, drift and alerts. Every document is fetched for the window and as-of in the URL; with no
+ * as-of they refresh every 30 s.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { servicePath } from '../../api/client.ts';
 import type {
-  AlertHistoryResponse, AlertsResponse, BaselinesResponse, DriftResponse, DriftSeriesResponse, HeatmapResponse,
-  QualityResponse, ReportResponse, RetrainHistoryResponse, SeriesResponse, ServicesResponse,
+  AgreementResponse, AlertHistoryResponse, AlertsResponse, BaselinesResponse, CalibrationResponse, DriftResponse, DriftSeriesResponse,
+  EvalRunsResponse, GoldenSetsResponse, HeatmapResponse, QualityResponse, ReportResponse, RetrainHistoryResponse, SeriesResponse,
+  ServicesResponse,
 } from '../../api/types.ts';
 import { useApi, useTicker } from '../../api/use-api.ts';
 import { Async, ErrorBox } from '../../components/async.tsx';
@@ -17,10 +19,12 @@ import { objectivePct } from '../../lib/format.ts';
 import { linkHandler, navigate, withQuery, type Location } from '../../lib/router.ts';
 import { serverNow, type ServerClock } from '../../lib/server-clock.ts';
 import { driftWindow, seriesStep } from '../../lib/window.ts';
+import { AgreementSection } from './agreement.tsx';
 import { AlertsSection, alertPaths } from './alerts.tsx';
 import { BadEvents, BurnRates } from './burn.tsx';
 import { BurnDownChart, SliCharts } from './charts.tsx';
 import { DriftSection } from './drift.tsx';
+import { EvalsSection, evalPaths } from './evals.tsx';
 import { Heatmap } from './heatmap.tsx';
 import { Kpis } from './kpis.tsx';
 import { CohortTable, QualitySummary } from './quality.tsx';
@@ -84,6 +88,14 @@ export function ServicePage({ name, loc, clock }: { name: string; loc: Location;
   const alerts = useApi<AlertsResponse>(later(paths.alerts), tick);
   const history = useApi<AlertHistoryResponse>(later(paths.history), tick);
   const retrain = useApi<RetrainHistoryResponse>(later(paths.retrain), tick);
+  const evals = evalPaths(name);
+  const evalRuns = useApi<EvalRunsResponse>(later(evals.runs), tick);
+  const goldenSets = useApi<GoldenSetsResponse>(later(evals.sets), tick);
+  // Agreement and calibration are over the page's window (the spec's when none is picked), ending now.
+  // A calendar month is the spec's own window, which the server uses when none is given.
+  const labelWindow = effectiveWindow === undefined ? null : { window: effectiveWindow === 'month' ? undefined : effectiveWindow };
+  const agreement = useApi<AgreementResponse>(later(labelWindow === null ? null : servicePath(name, '/labeling/agreement', labelWindow)), tick);
+  const calibration = useApi<CalibrationResponse>(later(labelWindow === null ? null : servicePath(name, '/calibration', labelWindow)), tick);
 
   if (report.kind === 'error' && report.error.code === 'MLSLO_ERR_SERVICE_NOT_FOUND') {
     return <div class="panel"><ErrorBox error={report.error} what={`service ${name}`} /><div class="empty"><a href="/" onClick={linkHandler}>Back to the services</a></div></div>;
@@ -177,6 +189,14 @@ export function ServicePage({ name, loc, clock }: { name: string; loc: Location;
             {(r) => <Versions report={r} quality={byVersion.kind === 'ok' ? byVersion.data : undefined} />}
           </Async>
         </div>
+      </Section>
+
+      <Section id="evals" title="Evals" sub="golden sets and production replays, scored with the service's verdict rule · the latest runs, whatever the as-of">
+        <EvalsSection runs={evalRuns} sets={goldenSets} loc={loc} now={now} />
+      </Section>
+
+      <Section id="labels" title="Agreement & calibration" sub="human labels from the labeling queue: do labelers agree, and can the automatic signals be trusted?">
+        <AgreementSection agreement={agreement} calibration={calibration} asOf={at} />
       </Section>
 
       <Section id="drift" title="Drift" sub="production inputs and predictions against the training baseline">

@@ -9,7 +9,7 @@ import { WINDOW_CHOICES } from '../../lib/window.ts';
 
 const SECTIONS: ReadonlyArray<[string, string]> = [
   ['slis', 'SLIs'], ['budget', 'Budget'], ['burn', 'Burn rates'], ['quality', 'Quality'], ['cohorts', 'Cohorts'],
-  ['versions', 'Versions'], ['drift', 'Drift'], ['alerts', 'Alerts'],
+  ['versions', 'Versions'], ['evals', 'Evals'], ['labels', 'Labels'], ['drift', 'Drift'], ['alerts', 'Alerts'],
 ];
 
 export function Toolbar(props: { loc: Location; specWindow: string | undefined; now: number; asOf: string | undefined }) {
