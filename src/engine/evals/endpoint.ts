@@ -26,6 +26,8 @@ export const RETRY_BASE_MS = 250;
 export const RETRY_CAP_MS = 10_000;
 /** A 429's Retry-After longer than this is shortened to it: an eval run must not stall for minutes. */
 export const MAX_RETRY_AFTER_MS = 30_000;
+/** A model's answer larger than this is refused (not retried): a run must not hold unbounded bodies. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface PreparedEndpoint {
   readonly spec: EndpointSpec;
@@ -141,18 +143,42 @@ async function attempt(ep: PreparedEndpoint, body: string, opts: CallOptions): P
     if (res.status === 429 || res.status >= 500) return { kind: 'retry', error, retryAfterMs: res.status === 429 ? retryAfter(res.headers.get('retry-after')) : undefined, latencyMs: elapsed() };
     return { kind: 'failed', error: res.status < 400 ? `${error} (redirects are not followed)` : error, latencyMs: elapsed() };
   }
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await res.text();
+    text = await boundedText(res, MAX_RESPONSE_BYTES);
   } catch (e) {
     return { kind: 'retry', error: networkError(e), retryAfterMs: undefined, latencyMs: elapsed() };
   }
   const latencyMs = elapsed();
+  if (text === undefined) return { kind: 'failed', error: `the response is larger than ${MAX_RESPONSE_BYTES} bytes`, latencyMs };
   try {
     return { kind: 'ok', body: JSON.parse(text) as unknown, latencyMs };
   } catch {
     return { kind: 'failed', error: 'the response is not JSON', latencyMs };
   }
+}
+
+/** The body as text, or undefined (the rest left unread) once it exceeds `limit` bytes. */
+async function boundedText(res: Response, limit: number): Promise<string | undefined> {
+  if (Number(res.headers.get('content-length') ?? 0) > limit) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  if (res.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function modelOf(v: unknown): string {

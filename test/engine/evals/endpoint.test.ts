@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { isMlsloError } from '../../../src/core/errors.ts';
 import type { EndpointSpec } from '../../../src/core/spec.ts';
-import { callEndpoint, prepareEndpoint } from '../../../src/engine/evals/endpoint.ts';
+import { callEndpoint, MAX_RESPONSE_BYTES, prepareEndpoint } from '../../../src/engine/evals/endpoint.ts';
 import { startModelServer, type ModelServer } from '../../helpers/model-server.ts';
 
 let m: ModelServer;
@@ -122,6 +122,25 @@ test('a response without the prediction path, or not JSON, is an error and not r
   const b = await callEndpoint(await prepareEndpoint(spec(), 'e', {}, true), data, opts);
   assert.equal(b.error, 'the response is not JSON');
   assert.equal(b.attempts, 1);
+});
+
+test('an answer over the size cap is refused, not retried, and not held in memory', async () => {
+  // 9 MiB of JSON: over MAX_RESPONSE_BYTES (8 MiB) — counted while streaming, and refused up front when
+  // a Content-Length announces it.
+  const big = JSON.stringify({ predictions: [{ label: 'x'.repeat(9 * 1024 * 1024) }] });
+  for (const headers of [{}, { 'content-length': String(Buffer.byteLength(big)) }] as Array<Record<string, string>>) {
+    m.answer = () => ({ raw: big, headers });
+    const a = await callEndpoint(await prepareEndpoint(spec(), 'e', {}, true), data, opts);
+    assert.equal(a.error, `the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+    assert.equal(a.attempts, 1);
+    assert.equal(a.prediction, undefined);
+  }
+  // Just under the cap is read whole.
+  const label = 'y'.repeat(MAX_RESPONSE_BYTES - 100);
+  m.answer = () => ({ raw: JSON.stringify({ predictions: [{ label }] }) });
+  const b = await callEndpoint(await prepareEndpoint(spec(), 'e', {}, true), data, opts);
+  assert.equal(b.error, null);
+  assert.equal(b.prediction, label);
 });
 
 test('an abort stops waiting for the endpoint', async () => {
