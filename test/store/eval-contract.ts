@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { EvalResultRecord, EvalRunRecord, GoldenExample, NewEvalRun, Store } from '../../src/store/port.ts';
 import type { StoreHarness } from './contract.ts';
+import { storeRunner } from './with-store.ts';
 
 const SVC = 'fraud-scorer';
 const OTHER = 'recommender';
@@ -22,14 +23,7 @@ function run(over: Partial<NewEvalRun> = {}): NewEvalRun {
 }
 
 export function evalContract(make: () => Promise<StoreHarness>): void {
-  async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
-    const h = await make();
-    try {
-      await fn(h.store);
-    } finally {
-      await h.cleanup();
-    }
-  }
+  const withStore = storeRunner(make);
 
   it('golden sets: every save is a version, the newest wins, ids reach older ones, listings show the newest per name', () => withStore(async (s) => {
     const v1Items: GoldenExample[] = [

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { LabelAction, LabelActionRecord, LabelItemRecord, NewLabelItem, Store } from '../../src/store/port.ts';
 import type { StoreHarness } from './contract.ts';
+import { storeRunner } from './with-store.ts';
 
 const SVC = 'fraud-scorer';
 const OTHER = 'recommender';
@@ -39,14 +40,7 @@ async function byRequest(s: Store, requestId: string, service = SVC): Promise<La
 }
 
 export function labelContract(make: () => Promise<StoreHarness>): void {
-  async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
-    const h = await make();
-    try {
-      await fn(h.store);
-    } finally {
-      await h.cleanup();
-    }
-  }
+  const withStore = storeRunner(make);
 
   it('labeling: enqueue skips a (service, request) already queued; items list by day, oldest first', () => withStore(async (s) => {
     const i1 = item('r-1', 100);
