@@ -45,3 +45,43 @@ export const RULE_EVENTS_RATE = 'mlslo:sli_events:rate';
 export const RULE_GOOD_EVENTS_RATE = 'mlslo:sli_good_events:rate';
 export const RULE_ERROR_RATIO = 'mlslo:sli_error:ratio_rate';
 export const RULE_BURN_RATE = 'mlslo:sli_burn:rate';
+
+/*
+ * The rest of what /metrics exports (appended for the exporter and docs/metrics.md; the rules generator
+ * reads none of it). Gauges are computed at scrape time from the same code the API uses, cached for
+ * the serve config's `metricsTtl`.
+ */
+
+/** Label names of the gauges and ingest metrics below. */
+export const LABEL_COHORT = 'cohort';
+export const LABEL_VALUE = 'value';
+export const LABEL_FEATURE = 'feature';
+export const LABEL_METHOD = 'method';
+
+/** Gauges per cohort value over the SLO window (by `service`, `cohort` = the attribute, `value`). */
+export const COHORT_QUALITY = 'mlslo_cohort_quality_ratio';
+export const COHORT_JUDGED = 'mlslo_cohort_judged_requests';
+
+/** Drift gauges over the drift API's default window (by `service`, `feature`; the score also by `method`). */
+export const DRIFT_FEATURE_SCORE = 'mlslo_drift_feature_score';
+export const DRIFT_FEATURE_DETECTED = 'mlslo_drift_feature_detected';
+export const DRIFT_FEATURE_PSI = 'mlslo_drift_feature_psi';
+/** Dataset drift, by `service`: the share of drifted features, and whether it reached the spec's share. */
+export const DRIFT_DATASET_SHARE = 'mlslo_drift_dataset_drifted_features_ratio';
+export const DRIFT_DATASET_DETECTED = 'mlslo_drift_dataset_detected';
+
+/** Gauge: pending and firing alerts, by `service`, `kind`, `severity`, `state`. */
+export const ALERTS = 'mlslo_alerts';
+
+/** mlslo's own ingest: items by `result`, rejected items by `code`, the writer's commits and queue. */
+export const INGEST_ITEMS = 'mlslo_ingest_items_total';
+export const INGEST_REJECTED_ITEMS = 'mlslo_ingest_rejected_items_total';
+export const INGEST_COMMIT_DURATION = 'mlslo_ingest_commit_duration_seconds';
+export const INGEST_QUEUED_BATCHES = 'mlslo_ingest_queued_batches';
+export const INGEST_OVERLOADED_BATCHES = 'mlslo_ingest_overloaded_batches_total';
+
+/** Histogram of HTTP requests by `method`, `route` (the route pattern) and `status_code`. */
+export const HTTP_REQUEST_DURATION = 'mlslo_http_request_duration_seconds';
+
+/** Counter: scrape-time gauge computations that failed, by `source` (report, drift, alerts). */
+export const GAUGE_ERRORS = 'mlslo_metrics_collect_errors_total';

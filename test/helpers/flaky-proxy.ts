@@ -3,7 +3,7 @@
  * byte for byte, and can instead answer the next N requests with 429 (or 503) and `Retry-After`, or be
  * down (not listening) for a while and come back on the same port. It records what it saw and answered.
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequest {
@@ -36,7 +36,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
   let server: Server | undefined;
   let port = 0;
 
-  const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
