@@ -45,37 +45,37 @@ export async function generateOpenApi(): Promise<string> {
   }
 }
 
-async function main(args: readonly string[]): Promise<number> {
-  const unknown = args.filter((a) => a !== '--check');
-  if (unknown.length > 0) {
-    console.error(`openapi: unknown argument ${unknown.join(' ')}; usage: npm run openapi [-- --check]`);
-    return 2;
-  }
-  const text = await generateOpenApi();
-  if (!args.includes('--check')) {
-    writeFileSync(OPENAPI_FILE, text);
-    console.log(`wrote ${OPENAPI_FILE}`);
-    return 0;
-  }
-  let committed: string | undefined;
+/** Why docs/openapi.json is not what the routes generate, or undefined when it is. */
+export async function staleOpenApi(): Promise<string | undefined> {
+  const generated = await generateOpenApi();
+  let committed: string;
   try {
     committed = readFileSync(OPENAPI_FILE, 'utf8');
-  } catch {
-    committed = undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return 'docs/openapi.json is missing: run `npm run openapi` and commit it';
   }
-  if (committed === text) return 0;
-  console.error(committed === undefined
-    ? 'docs/openapi.json is missing: run `npm run openapi` and commit it'
-    : `docs/openapi.json is out of date (first difference at line ${firstDifferentLine(committed, text)}): run \`npm run openapi\`, review \`git diff docs/openapi.json\`, and commit it`);
-  return 1;
+  if (committed === generated) return undefined;
+  const a = committed.split('\n');
+  const b = generated.split('\n');
+  let line = 0;
+  while (line < a.length && line < b.length && a[line] === b[line]) line++;
+  return `docs/openapi.json differs from what the routes generate, from line ${line + 1} on: run \`npm run openapi\`, review \`git diff docs/openapi.json\` and commit it`;
 }
 
-function firstDifferentLine(a: string, b: string): number {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return i + 1;
+async function main(args: readonly string[]): Promise<number> {
+  if (args.length > 1 || (args.length === 1 && args[0] !== '--check')) {
+    console.error(`openapi: unexpected arguments ${args.join(' ')}; usage: npm run openapi [-- --check]`);
+    return 2;
+  }
+  if (args[0] === '--check') {
+    const problem = await staleOpenApi();
+    if (problem !== undefined) console.error(problem);
+    return problem === undefined ? 0 : 1;
+  }
+  writeFileSync(OPENAPI_FILE, await generateOpenApi());
+  console.log(`wrote ${OPENAPI_FILE}`);
+  return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

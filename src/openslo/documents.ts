@@ -71,7 +71,17 @@ function label(raw: Record<string, unknown>, ordinal: number): string {
   return kind !== undefined ? `${kind} (document ${ordinal}, no name)` : `document ${ordinal}`;
 }
 
-function readObject(node: Node, doc: Document.Parsed, file: string, lines: LineCounter, ordinal: number, notes: ImportNote[]): OsloObject | undefined {
+/** Where a document is being read: its file, its place in the file, and the notes so far. */
+interface DocContext {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  /** 1-based position of the document in its file, naming documents that have no kind and name. */
+  readonly ordinal: number;
+  readonly notes: ImportNote[];
+}
+
+function readObject(node: Node, { file, doc, lines, ordinal, notes }: DocContext): OsloObject | undefined {
   const { line, col } = lines.linePos(node.range?.[0] ?? 0);
   const skip = (message: string): undefined => {
     notes.push({ file, line, column: col, document: `document ${ordinal}`, field: '', message: `${message}; skipped` });
@@ -134,7 +144,7 @@ export function readOpenSloFiles(sources: readonly SourceText[]): { objects: Osl
       const c = doc.contents;
       if (c === null || (isScalar(c) && c.value === null)) continue;
       for (const node of isSeq(c) ? (c.items as Node[]) : [c]) {
-        const o = readObject(node, doc, file, lines, ordinal, notes);
+        const o = readObject(node, { file, doc, lines, ordinal, notes });
         if (o === undefined) continue;
         const key = `${o.kind}/${o.name}`;
         const first = seen.get(key);

@@ -14,7 +14,9 @@
 import { Document } from 'yaml';
 import type { BurnPolicy, BurnPolicyRow } from '../core/burn-policy.ts';
 import { effectiveSeverity } from '../core/alerting/routing.ts';
-import { LABEL_SERVICE, LABEL_SLI, SLI_EVENTS, SLI_GOOD_EVENTS } from '../core/metric-names.ts';
+import {
+  LABEL_SERVICE, LABEL_SLI, QUALITY_GOOD_VERDICT_WEIGHT, QUALITY_VERDICT_WEIGHT, SLI_EVENTS, SLI_GOOD_EVENTS,
+} from '../core/metric-names.ts';
 import { formatWindow } from '../core/slo-report.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import { derivedComposite } from '../spec/defaults.ts';
@@ -39,8 +41,21 @@ function object(kind: string, metadata: Obj, spec: Obj): Obj {
   return { apiVersion: OPENSLO_API_VERSION, kind, metadata, spec };
 }
 
-function counter(metric: string, service: string, sli: SloDimension): Obj {
-  return { metricSource: { metricSourceRef: DATA_SOURCE, type: DATA_SOURCE, spec: { metric, labels: { [LABEL_SERVICE]: service, [LABEL_SLI]: sli } } } };
+function counter(metric: string, labels: Readonly<Record<string, string>>): Obj {
+  return { metricSource: { metricSourceRef: DATA_SOURCE, type: DATA_SOURCE, spec: { metric, labels } } };
+}
+
+/**
+ * The SLI's good/total counters. Quality uses the verdict weights (Σ 1/samplingProb), not the verdict
+ * counts: with sampled labels the weighted ratio is mlslo's q̂ (Hájek), the unweighted one is biased.
+ */
+function ratioMetric(service: string, d: SloDimension): Obj {
+  if (d === 'quality') {
+    const labels = { [LABEL_SERVICE]: service };
+    return { counter: true, good: counter(QUALITY_GOOD_VERDICT_WEIGHT, labels), total: counter(QUALITY_VERDICT_WEIGHT, labels) };
+  }
+  const labels = { [LABEL_SERVICE]: service, [LABEL_SLI]: d };
+  return { counter: true, good: counter(SLI_GOOD_EVENTS, labels), total: counter(SLI_EVENTS, labels) };
 }
 
 function conditionName(s: ServiceSpec, row: BurnPolicyRow): string {
@@ -62,7 +77,7 @@ function serviceDoc(s: ServiceSpec): Obj {
 
 function dataSourceDoc(): Obj {
   return object('DataSource', { name: DATA_SOURCE }, {
-    description: 'The mlslo server. Its /metrics endpoint exports, per service and SLI, counters of the events each SLI counts and of the good ones among them (mlslo_sli_events_total, mlslo_sli_good_events_total).',
+    description: 'The mlslo server. Its /metrics endpoint exports, per service and SLI, counters of the events each SLI counts and of the good ones among them (mlslo_sli_events_total, mlslo_sli_good_events_total), and for quality the weights of the verdicts (mlslo_quality_verdict_weight_total, mlslo_quality_good_verdict_weight_total; weight 1/samplingProb).',
     type: DATA_SOURCE,
     connectionDetails: { path: '/metrics' },
   });
@@ -96,7 +111,7 @@ function sloDoc(s: ServiceSpec, d: SloDimension, policy: BurnPolicy): Obj {
     service: s.name,
     indicator: {
       metadata: { name: `${name}-ratio` },
-      spec: { ratioMetric: { counter: true, good: counter(SLI_GOOD_EVENTS, s.name, d), total: counter(SLI_EVENTS, s.name, d) } },
+      spec: { ratioMetric: ratioMetric(s.name, d) },
     },
     timeWindow: [toTimeWindow(s.window)],
     budgetingMethod: 'Occurrences',

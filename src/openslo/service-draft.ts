@@ -27,7 +27,7 @@ function annotationPath(key: string): string[] {
   return ['metadata', 'annotations', key];
 }
 
-function text(svc: Service | undefined, key: string): Supplied<string> | undefined {
+function annotated(svc: Service | undefined, key: string): Supplied<string> | undefined {
   const v = svc?.body.metadata.annotations?.[key];
   return v === undefined || v === '' ? undefined : { value: v, review: undefined };
 }
@@ -100,6 +100,8 @@ export function draftService(name: string, svc: Service | undefined, slos: numbe
     if (svc !== undefined) notes.push(svc.at.note([], `${why}; no spec written`));
     return undefined;
   }
+  // In input order: a Map iterates in insertion order, and each dimension's first mapping was inserted first.
+  const kept = [...chosen.values()];
   const errors = chosen.get('errors');
   const latency = chosen.get('latency');
   const quality = chosen.get('quality');
@@ -112,14 +114,14 @@ export function draftService(name: string, svc: Service | undefined, slos: numbe
   return {
     name,
     description: svc?.body.spec.description,
-    owner: text(svc, ANNOTATION.owner) ?? PLACEHOLDER.owner,
-    oncall: text(svc, ANNOTATION.oncall) ?? PLACEHOLDER.oncall,
+    owner: annotated(svc, ANNOTATION.owner) ?? PLACEHOLDER.owner,
+    oncall: annotated(svc, ANNOTATION.oncall) ?? PLACEHOLDER.oncall,
     tier: readTier(svc, quality !== undefined, notes),
     task: readTask(svc, notes),
-    window: serviceWindow([...chosen.values()].sort((a, b) => mappings.indexOf(a) - mappings.indexOf(b)), notes),
+    window: serviceWindow(kept, notes),
     objectives: composite === undefined ? objectives : { ...objectives, composite },
     classes: latency?.dimension === 'latency' ? latency.classes : undefined,
     exclude: errors?.dimension === 'errors' ? errors.exclude : undefined,
-    from: [...(svc === undefined ? [] : [svc.at.document]), ...mappings.filter((m) => chosen.get(m.dimension) === m).map((m) => m.slo.at.document)],
+    from: [...(svc === undefined ? [] : [svc.at.document]), ...kept.map((m) => m.slo.at.document)],
   };
 }

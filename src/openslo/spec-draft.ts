@@ -3,7 +3,7 @@
  * Fields OpenSLO cannot supply get placeholders with a `REVIEW` comment; values mlslo's defaults fill
  * are named in a comment, so the reader of the generated file sees every value that was not imported.
  */
-import { Document, isScalar, type Node } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { SloWindow, Task, Tier } from '../core/spec.ts';
 import { DEFAULTS, TIER_DEFAULTS } from '../spec/defaults.ts';
 import { API_VERSION, KIND } from '../spec/document.ts';
@@ -61,10 +61,6 @@ function body(d: SpecDraft): Record<string, unknown> {
   return { apiVersion: API_VERSION, kind: KIND, metadata, spec };
 }
 
-function node(doc: Document, path: readonly string[]): Node {
-  return doc.getIn(path, true) as Node;
-}
-
 /** The draft as one YAML document (no `---`), comments included. */
 export function renderSpec(d: SpecDraft): string {
   const doc = new Document(body(d));
@@ -75,14 +71,16 @@ export function renderSpec(d: SpecDraft): string {
     ...(anyReview ? [' Values marked REVIEW are placeholders for what OpenSLO has no field for: set them before use.'] : []),
   ].join('\n');
   for (const [section, key, s] of placeholders) {
-    if (s.review !== undefined) node(doc, [section, key]).comment = ` REVIEW: ${s.review}`;
+    const value = doc.getIn([section, key], true);
+    if (s.review !== undefined && isScalar(value)) value.comment = ` REVIEW: ${s.review}`;
   }
-  const classes = node(doc, ['spec', 'latency', 'classes']);
-  if (classes !== undefined && 'items' in classes) for (const c of classes.items as Node[]) (c as { flow?: boolean }).flow = true;
+  // One class a line, as the examples write them.
+  const classes = doc.getIn(['spec', 'latency', 'classes'], true);
+  if (isSeq(classes)) for (const c of classes.items) if (isMap(c)) c.flow = true;
   const defaults = defaultsUsed(d);
-  if (defaults.length > 0) {
-    const spec = doc.get('spec', true) as { items: { key: unknown }[] };
-    const objectivesKey = spec.items.find((p) => isScalar(p.key) && p.key.value === 'objectives')?.key as Node;
+  const spec = doc.get('spec', true);
+  const objectivesKey = isMap(spec) ? spec.items.find((p) => isScalar(p.key) && p.key.value === 'objectives')?.key : undefined;
+  if (defaults.length > 0 && isScalar(objectivesKey)) {
     objectivesKey.commentBefore = ` Not in the OpenSLO input, so mlslo's defaults for tier ${d.tier.value} apply: ${defaults.join('; ')}.`;
   }
   return doc.toString({ lineWidth: 0 });

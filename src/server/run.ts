@@ -22,7 +22,7 @@ import { SamplerJob } from '../engine/labeling/sampler-job.ts';
 import { Dispatcher, type DispatchReport } from '../engine/notify/dispatcher.ts';
 import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport, sloWindowMs } from '../engine/report.ts';
-import { loadBurnPolicies, policyForPeriod } from '../spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
 import { openStore } from '../store/open-store.ts';
 import { parseTtl, type ServeConfig } from '../cli/config.ts';
@@ -71,7 +71,7 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   }
   const specMap = new Map(specs.map((s) => [s.name, s] as const));
   const policies = await loadBurnPolicies();
-  const policyOf = (spec: ServiceSpec): BurnPolicy => policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
+  const policyOf = (spec: ServiceSpec): BurnPolicy => policyForSpec(policies, spec);
 
   const store = await openStore(cfg.data);
   // The demo runs on a compressed clock that resumes where a previous run on this data left off

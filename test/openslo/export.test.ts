@@ -39,11 +39,13 @@ test('fraud-scorer: Service, mlslo DataSource, three SLOs, two targets, four con
   });
 });
 
-test('quality is a ratio of mlslo\'s counters with labels service and sli, from the mlslo DataSource', async () => {
+test('quality is a ratio of mlslo\'s verdict-weight counters (q̂ with sampled labels), from the mlslo DataSource', async () => {
   const { docs } = await exported('fraud-scorer');
   const q = named(docs, 'fraud-scorer-quality');
-  const source = (metric: string) => ({ metricSource: { metricSourceRef: 'mlslo', type: 'mlslo', spec: { metric, labels: { service: 'fraud-scorer', sli: 'quality' } } } });
-  assert.deepEqual(q.spec.indicator.spec.ratioMetric, { counter: true, good: source('mlslo_sli_good_events_total'), total: source('mlslo_sli_events_total') });
+  const source = (metric: string) => ({ metricSource: { metricSourceRef: 'mlslo', type: 'mlslo', spec: { metric, labels: { service: 'fraud-scorer' } } } });
+  assert.deepEqual(q.spec.indicator.spec.ratioMetric, {
+    counter: true, good: source('mlslo_quality_good_verdict_weight_total'), total: source('mlslo_quality_verdict_weight_total'),
+  });
   assert.equal(q.spec.budgetingMethod, 'Occurrences');
   assert.deepEqual(q.spec.objectives, [{ displayName: 'quality', target: 0.95 }]);
   assert.equal(q.metadata.annotations['mlslo/dimension'], 'quality');

@@ -6,7 +6,7 @@ import type { BurnPolicy } from '../../src/core/burn-policy.ts';
 import type { ServiceSpec } from '../../src/core/spec.ts';
 import { importOpenSlo, type ImportResult } from '../../src/openslo/import.ts';
 import { formatNote, type ImportNote } from '../../src/openslo/notes.ts';
-import { loadBurnPolicies, policyForPeriod } from '../../src/spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../../src/spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles, parseSpecDocuments } from '../../src/spec/load-spec.ts';
 import { REPO } from '../helpers/cli.ts';
 
@@ -51,9 +51,10 @@ export async function shippedSpecs(): Promise<ServiceSpec[]> {
   return specs;
 }
 
-const policies = loadBurnPolicies();
+let policies: Promise<Map<number, BurnPolicy>> | undefined;
 
 /** The burn policy the server applies to the spec's window (a calendar month counts as 30 days). */
 export async function policyFor(spec: ServiceSpec): Promise<BurnPolicy> {
-  return policyForPeriod(await policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
+  policies ??= loadBurnPolicies();
+  return policyForSpec(await policies, spec);
 }

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { prometheusRules, type AlertingRule } from '../../src/core/prometheus-rules.ts';
 import type { ServiceSpec } from '../../src/core/spec.ts';
-import { loadBurnPolicies, policyForPeriod } from '../../src/spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../../src/spec/burn-policy-file.ts';
 import { loadSpecFiles } from '../../src/spec/load-spec.ts';
 
 const FIXTURES = fileURLToPath(new URL('fixtures/', import.meta.url));
 const policies = await loadBurnPolicies();
 const { specs } = await loadSpecFiles([FIXTURES]);
-const policyOf = (s: ServiceSpec) => policyForPeriod(policies, s.window.kind === 'rolling' ? s.window.days : 30);
+const policyOf = (s: ServiceSpec) => policyForSpec(policies, s);
 const spec = (name: string) => specs.find((s) => s.name === name)!;
 const alerts = (name: string): AlertingRule[] =>
   prometheusRules([spec(name)], policyOf).groups[1]!.rules as AlertingRule[];

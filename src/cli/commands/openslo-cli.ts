@@ -5,11 +5,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { MlsloError } from '../../core/errors.ts';
-import type { SloWindow } from '../../core/spec.ts';
 import { exportOpenSlo } from '../../openslo/export.ts';
 import { importOpenSlo, type SourceText } from '../../openslo/import.ts';
 import { formatNote } from '../../openslo/notes.ts';
-import { loadBurnPolicies, policyForPeriod } from '../../spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../../spec/load-spec.ts';
 
 interface OutOption {
@@ -19,11 +18,6 @@ interface OutOption {
 async function emit(text: string, out: string | undefined): Promise<void> {
   if (out === undefined) process.stdout.write(text);
   else await writeFile(out, text);
-}
-
-/** The burn policy's period: a calendar month counts as 30 days, as the server evaluates it. */
-function periodDays(w: SloWindow): number {
-  return w.kind === 'rolling' ? w.days : 30;
 }
 
 async function exportCommand(name: string, opts: OutOption & { readonly specs: string[] }): Promise<void> {
@@ -36,7 +30,7 @@ async function exportCommand(name: string, opts: OutOption & { readonly specs: s
   }
   const spec = specs.find((s) => s.name === name);
   if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\` is not defined in ${opts.specs.join(', ')}`);
-  const policy = policyForPeriod(await loadBurnPolicies(), periodDays(spec.window));
+  const policy = policyForSpec(await loadBurnPolicies(), spec);
   await emit(exportOpenSlo(spec, policy), opts.out);
 }
 

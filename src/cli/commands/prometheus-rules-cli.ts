@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { prometheusRules } from '../../core/prometheus-rules.ts';
 import type { ServiceSpec } from '../../core/spec.ts';
-import { loadBurnPolicies, policyForPeriod } from '../../spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../../spec/load-spec.ts';
 import { renderPrometheusRules } from '../render-prometheus-rules.ts';
 
@@ -43,6 +43,6 @@ async function prometheusRulesCommand(paths: string[], opts: { out?: string }, c
 /** The rule file of `specs`, each with the burn policy for its SLO period (policies/, as `serve` picks it). */
 export async function prometheusRulesFile(specs: readonly ServiceSpec[], header: readonly string[]): Promise<string> {
   const policies = await loadBurnPolicies();
-  const rules = prometheusRules(specs, (s) => policyForPeriod(policies, s.window.kind === 'rolling' ? s.window.days : 30));
+  const rules = prometheusRules(specs, (s) => policyForSpec(policies, s));
   return renderPrometheusRules(rules, header);
 }

@@ -20,7 +20,7 @@ export const BURN_ALERT = 'MlsloErrorBudgetBurn';
 const SEVERITIES: readonly BurnSeverity[] = ['page', 'ticket'];
 /** routing.ts burnRoute: quality "contributes most" when it causes MORE than half of the bad events. */
 const QUALITY_MOST = 0.5;
-/** Go's %.4g: four significant digits, and no exponent for the burn rates alerts fire on. */
+/** Go's %.4g: four significant digits (16.23×, 1000×; %.3g, the engine's precision, would print 1e+03×). */
 const VALUE = '{{ printf "%.4g" $value }}';
 
 export function alertingRules(spec: RulesSpec, policy: BurnPolicy): AlertingRule[] {
@@ -34,8 +34,8 @@ export function alertingRules(spec: RulesSpec, policy: BurnPolicy): AlertingRule
       const fires = chain('or', conditions);
       const whenQualityMost = routeAtQualityShare(sli, 1);
       const otherwise = routeAtQualityShare(sli, 0);
-      const rule = (expr: string, route: Route): AlertingRule => ({
-        alert: BURN_ALERT, expr, labels: labels(spec, sli, severity, route), annotations: annotations(spec, policy, sli, severity, route, rows),
+      const rule = (expr: string, route: Route, why?: string): AlertingRule => ({
+        alert: BURN_ALERT, expr, labels: labels(spec, sli, severity, route), annotations: annotations(spec, policy, sli, severity, rows, why),
       });
       if (whenQualityMost === otherwise) {
         out.push(rule(fires, otherwise));
@@ -47,9 +47,10 @@ export function alertingRules(spec: RulesSpec, policy: BurnPolicy): AlertingRule
         selector(RULE_QUALITY_BAD_SHARE + formatWindow(r.longMs), spec.name), conditions[i]!,
       ])));
       const qualityMost = `${block(leadShare)} > ${QUALITY_MOST}`;
+      const over = 'of the bad events over the long window of the first row that fires';
       out.push(
-        rule(chain(`and ${ON_SERVICE}`, [fires, qualityMost]), whenQualityMost),
-        rule(chain(`unless ${ON_SERVICE}`, [fires, qualityMost]), otherwise),
+        rule(chain(`and ${ON_SERVICE}`, [fires, qualityMost]), whenQualityMost, `Routed to ${whenQualityMost}: quality causes more than half ${over}.`),
+        rule(chain(`unless ${ON_SERVICE}`, [fires, qualityMost]), otherwise, `Routed to ${otherwise}: quality causes no more than half ${over}.`),
       );
     }
   }
@@ -98,8 +99,9 @@ function labels(spec: RulesSpec, sli: Dimension, severity: BurnSeverity, route: 
   };
 }
 
+/** `why`: the reason for the route, when it depends on the data (the composite's). */
 function annotations(
-  spec: RulesSpec, policy: BurnPolicy, sli: Dimension, severity: BurnSeverity, route: Route, rows: readonly BurnPolicyRow[],
+  spec: RulesSpec, policy: BurnPolicy, sli: Dimension, severity: BurnSeverity, rows: readonly BurnPolicyRow[], why: string | undefined,
 ): Record<string, string> {
   const axis = sli === 'quality' ? ' by verdict time' : '';
   const period = spec.window.kind === 'rolling' ? `${spec.window.days}d` : `the calendar month (${policy.periodDays}d policy)`;
@@ -112,9 +114,7 @@ function annotations(
   if (sli === 'quality' || sli === 'composite') {
     notes.push(`q̂ is read by verdict time; a window with fewer than ${spec.quality.minSamples} verdicts widens to the next longer one${sli === 'composite' ? ', and without q̂ the composite is its upper bound (ok and fast ÷ eligible)' : ''}.`);
   }
-  if (sli === 'composite') {
-    notes.push(`Routed to ${route}: quality causes ${route === routeAtQualityShare(sli, 1) ? 'more' : 'no more'} than half of the bad events over the firing row's long window.`);
-  }
+  if (why !== undefined) notes.push(why);
   if (rows.some((r) => r.severity !== severity)) notes.push(`Tier ${spec.tier}: page rows raise tickets.`);
   return {
     summary: `${spec.name}: ${sli} is burning its error budget${axis} — ${VALUE}× over the long window`,
