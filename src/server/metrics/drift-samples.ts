@@ -7,12 +7,9 @@
 import {
   DRIFT_DATASET_DETECTED, DRIFT_DATASET_SHARE, DRIFT_FEATURE_DETECTED, DRIFT_FEATURE_PSI, DRIFT_FEATURE_SCORE,
 } from '../../core/metric-names.ts';
-import { HOUR_MS } from '../../core/spec.ts';
 import type { DriftReport } from '../../engine/drift.ts';
 import type { Samples } from './gauge-table.ts';
 
-/** The drift API's default window (src/server/routes/drift.ts): the last day of hourly histograms. */
-export const DRIFT_GAUGE_WINDOW_MS = 24 * HOUR_MS;
 
 export function addDriftSamples(out: Samples, r: DriftReport): void {
   const service = r.service;

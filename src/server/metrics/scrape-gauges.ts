@@ -9,7 +9,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { GAUGE_ERRORS, INGEST_QUEUED_BATCHES } from '../../core/metric-names.ts';
 import type { ServerContext } from '../context.ts';
 import { addAlertSamples } from './alert-samples.ts';
-import { addDriftSamples, DRIFT_GAUGE_WINDOW_MS } from './drift-samples.ts';
+import { addDriftSamples } from './drift-samples.ts';
+import { DEFAULT_DRIFT_WINDOW_MS } from '../../engine/drift.ts';
 import { GAUGES, Samples, type GaugeName } from './gauge-table.ts';
 import { addReportSamples } from './report-samples.ts';
 import { TtlCache } from './ttl-cache.ts';
@@ -53,7 +54,7 @@ export function installScrapeGauges(registry: Registry, src: GaugeSource, opts: 
     for (const spec of src.specs().values()) {
       await guarded('report', spec.name, async () => addReportSamples(out, await src.report(spec, undefined, now, now)));
       await guarded('drift', spec.name, async () => {
-        const r = await src.drift.report(spec, { windowMs: DRIFT_GAUGE_WINDOW_MS, at: now, model: undefined, byCohort: false });
+        const r = await src.drift.report(spec, { windowMs: DEFAULT_DRIFT_WINDOW_MS, at: now, model: undefined, byCohort: false });
         if (r !== undefined) addDriftSamples(out, r); // no baseline, no drift gauges
       });
     }

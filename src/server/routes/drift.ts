@@ -8,7 +8,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { MlsloError } from '../../core/errors.ts';
 import { formatWindow } from '../../core/slo-report.ts';
 import { HOUR_MS } from '../../core/spec.ts';
-import type { DriftReport } from '../../engine/drift.ts';
+import { DEFAULT_DRIFT_WINDOW_MS, type DriftReport } from '../../engine/drift.ts';
 import type { ServerContext } from '../context.ts';
 import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
 import { jsonResponses, keyWith, operation } from '../openapi.ts';
@@ -72,7 +72,7 @@ export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
-    const windowMs = req.query.window === undefined ? 24 * HOUR_MS : parseDuration(req.query.window);
+    const windowMs = req.query.window === undefined ? DEFAULT_DRIFT_WINDOW_MS : parseDuration(req.query.window);
     if (windowMs === undefined || windowMs <= 0 || windowMs % HOUR_MS !== 0 || windowMs > MAX_WINDOW_MS) {
       throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole hours such as 1h, 6h or 1d (at most 400d): drift histograms are hourly');
     }

@@ -69,7 +69,8 @@ const GOLDEN_SET_BODY: RequestBodyDoc = {
   content: { 'application/x-ndjson': GoldenExampleSchema },
 };
 
-function jsonBody(description: string, schema: object): RequestBodyDoc {
+/** A small JSON object body, read by jsonObject. */
+function jsonBodyDoc(description: string, schema: object): RequestBodyDoc {
   return { description, required: true, content: { 'application/json': schema } };
 }
 
@@ -200,7 +201,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.post<{ Params: { name: string } }>('/v1/services/:name/evals', {
-    config: { requestBody: jsonBody('The golden set to run', StartEvalRequestSchema) },
+    config: { requestBody: jsonBodyDoc('The golden set to run', StartEvalRequestSchema) },
     schema: {
       ...operation({
         id: 'startEvalRun', tag: 'evals', summary: 'Start a golden-set run', security: keyWith('admin'),
@@ -272,7 +273,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.post<{ Params: { name: string } }>('/v1/services/:name/replays', {
-    config: { requestBody: jsonBody('The endpoint to replay production requests against, and which requests', StartReplayRequestSchema) },
+    config: { requestBody: jsonBodyDoc('The endpoint to replay production requests against, and which requests', StartReplayRequestSchema) },
     schema: {
       ...operation({
         id: 'startReplay', tag: 'evals', summary: 'Start a production replay', security: keyWith('admin'),

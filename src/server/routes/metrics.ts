@@ -6,11 +6,20 @@
 import type { FastifyInstance } from 'fastify';
 import { MlsloError } from '../../core/errors.ts';
 import type { ServerContext } from '../context.ts';
+import { API_ERRORS, keyWith, operation } from '../openapi.ts';
 
 export function metricsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   ctx.metrics.watch(ctx);
 
-  app.get('/metrics', async (req, reply) => {
+  app.get('/metrics', {
+    schema: {
+      ...operation({
+        id: 'getMetrics', tag: 'server', summary: 'Prometheus metrics', security: keyWith('read'),
+        description: 'Prometheus text exposition (docs/metrics.md): SLI counters, SLO gauges, cohort quality, drift, alerts and mlslo\'s own metrics. A key scoped to one service is refused.',
+      }),
+      response: { 200: { description: 'The exposition', content: { 'text/plain': { schema: { type: 'string' } } } }, ...API_ERRORS },
+    },
+  }, async (req, reply) => {
     const key = await ctx.auth.require(req, ['read']);
     if (key.service !== undefined) {
       throw new MlsloError('MLSLO_ERR_FORBIDDEN', `metrics span every service, and this key is scoped to \`${key.service}\`: scrape with a read key created without --service`);
