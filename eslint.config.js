@@ -8,7 +8,7 @@ const ioModules = ['fs', 'net', 'http', 'https', 'http2', 'child_process', 'dgra
 const ioPaths = ioModules.flatMap((m) => [m, `node:${m}`, `${m}/promises`, `node:${m}/promises`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'web/dist/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'web/dist/**', 'dist/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

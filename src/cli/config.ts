@@ -41,6 +41,8 @@ export interface ServeConfig {
   readonly driftInterval: string;
   /** How far back a new baseline re-bins stored requests (days). */
   readonly driftRebuildDays: number;
+  /** How long `/metrics` reuses its computed gauges (server time); `0s` computes them on every scrape. */
+  readonly metricsTtl: string;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
@@ -63,6 +65,7 @@ export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
   pagerdutyUrl: 'https://events.pagerduty.com/v2/enqueue',
   driftInterval: '2s',
   driftRebuildDays: 31,
+  metricsTtl: '15s',
 });
 
 const schema = {
@@ -88,6 +91,7 @@ const schema = {
     pagerdutyUrl: { type: 'string', pattern: '^https?://' },
     driftInterval: { type: 'string' },
     driftRebuildDays: { type: 'integer', minimum: 1, maximum: 400 },
+    metricsTtl: { type: 'string' },
   },
 } as const;
 
@@ -113,7 +117,15 @@ export function resolveConfig(file: Partial<ServeConfig>, flags: Partial<ServeCo
       throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: ${k} must be a duration of at least ${min < 1000 ? `${min}ms` : '1s'}, such as ${DEFAULT_CONFIG[k]}`);
     }
   }
+  if (parseTtl(merged.metricsTtl) === undefined) {
+    throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: metricsTtl must be a duration such as 15s, or 0s to compute on every scrape`);
+  }
   return Object.freeze({ ...merged, specs: Object.freeze([...merged.specs]) });
+}
+
+/** A cache lifetime in ms: a duration, or zero written with a unit (`0s`), which parseDuration refuses. */
+export function parseTtl(text: string): number | undefined {
+  return /^0+(?:ms|s|m|h|d|w)$/.test(text) ? 0 : parseDuration(text);
 }
 
 export async function readConfigFile(path: string): Promise<Partial<ServeConfig>> {

@@ -10,6 +10,7 @@ import { keysCreateCommand } from './commands/keys.ts';
 import { addLabelingCommands } from './commands/labeling.ts';
 import { driftCommand } from './commands/drift.ts';
 import { addEvalCommands } from './commands/eval-cli.ts';
+import { addInteropCommands } from './commands/interop.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
 
   addEvalCommands(program);
   addLabelingCommands(program);
+  addInteropCommands(program);
 
   return program;
 }

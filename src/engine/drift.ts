@@ -62,6 +62,9 @@ interface Prepared {
 const CACHED_BASELINES = 8;
 const PREDICTION = 'prediction.';
 
+/** The window a drift report covers when none is asked for (the API's and /metrics' default): the last day. */
+export const DEFAULT_DRIFT_WINDOW_MS = 24 * HOUR_MS;
+
 /** Hour-aligned [from, to) for a window ending with the hour that holds `at`. */
 export function driftWindow(windowMs: number, at: number): { readonly from: number; readonly to: number } {
   const to = Math.ceil(at / HOUR_MS) * HOUR_MS;

@@ -5,14 +5,30 @@
  */
 import { MlsloError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/spec.ts';
-import { refKey, type IngestLookup, type Store } from '../store/port.ts';
+import { refKey, type IngestLookup, type IngestWrite, type Store } from '../store/port.ts';
 import { canonicalJson, contentHash } from './content-hash.ts';
 import { isBadLine } from './decode-body.ts';
 import { CohortRegistry } from './cohort-registry.ts';
 import { planIngest, type PlannedItem, type Rejection } from './plan.ts';
 import { validateItem } from './validate-event.ts';
 
-export interface IngestOptions {
+/**
+ * What the writer tells its observers (the /metrics counters, src/server/metrics/). Synchronous and
+ * optional; they run after the fact and must not throw.
+ */
+export interface IngestHooks {
+  /**
+   * Right after a commit is durable: what it wrote, and the writer's time for it (lookup, plan and
+   * commit of the whole group) in seconds.
+   */
+  readonly onCommit?: (write: IngestWrite, seconds: number) => void;
+  /** Each batch's answer, including batches with nothing valid to commit. */
+  readonly onResult?: (result: IngestResult) => void;
+  /** A batch refused because `maxQueue` batches were already waiting. */
+  readonly onOverloaded?: () => void;
+}
+
+export interface IngestOptions extends IngestHooks {
   readonly store: Store;
   readonly specs: () => ReadonlyMap<string, ServiceSpec>;
   readonly now: () => number;
@@ -74,11 +90,18 @@ export class Ingestor {
   }
 
   /** Validates and stores `items`; resolves once the valid ones are durable. */
-  ingest(items: readonly unknown[], scope: WriteScope): Promise<IngestResult> {
+  async ingest(items: readonly unknown[], scope: WriteScope): Promise<IngestResult> {
+    const result = await this.submit(items, scope);
+    this.opts.onResult?.(result);
+    return result;
+  }
+
+  private submit(items: readonly unknown[], scope: WriteScope): Promise<IngestResult> {
     const ticket = this.nextTicket++;
     const { valid, rejected } = this.validate(items, scope, ticket);
     if (valid.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, rejected });
     if (this.pending.length >= this.opts.maxQueue) {
+      this.opts.onOverloaded?.();
       return Promise.reject(new MlsloError('MLSLO_ERR_OVERLOADED', `${this.pending.length} batches are waiting`));
     }
     return new Promise<IngestResult>((resolve, reject) => {
@@ -154,6 +177,7 @@ export class Ingestor {
   }
 
   private async commit(items: PlannedItem[]) {
+    const started = performance.now();
     const services = new Set(items.map((i) => i.event.service));
     for (const service of services) {
       await this.cohorts.load(service);
@@ -180,6 +204,7 @@ export class Ingestor {
     // Keep the orphan counts in step with what was just committed.
     for (const o of plan.write.outcomes) if (!o.joined) this.orphans.set(o.event.service, this.orphans.get(o.event.service)! + 1);
     for (const j of plan.write.joinedOutcomes) this.orphans.set(j.service, this.orphans.get(j.service)! - 1);
+    this.opts.onCommit?.(plan.write, (performance.now() - started) / 1000);
     return plan;
   }
 }

@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.ts';
 import { errorHandler, notFoundHandler } from './http-errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { baselineRoutes } from './routes/baselines.ts';
 import { driftRoutes } from './routes/drift.ts';
@@ -14,6 +15,7 @@ import { evalRoutes } from './routes/evals.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
 import { infoRoutes } from './routes/info.ts';
 import { labelingRoutes } from './routes/labeling.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { serviceRoutes } from './routes/services.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -33,8 +35,11 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.limits.maxBytes }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Before any route, so every request, the unmatched ones included, is timed.
+  app.addHook('onResponse', ctx.metrics.http.onResponse);
 
-  app.get('/healthz', () => ({ status: 'ok' }));
+  // Before the first route: the OpenAPI document is built from the routes added after it.
+  registerOpenApi(app);
   webRoutes(app);
   eventRoutes(app, ctx);
   serviceRoutes(app, ctx);
@@ -47,5 +52,6 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
   infoRoutes(app, ctx);
   evalRoutes(app, ctx);
   labelingRoutes(app, ctx);
+  metricsRoutes(app, ctx);
   return app;
 }

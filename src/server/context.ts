@@ -12,6 +12,7 @@ import type { DriftFolder } from '../ingest/drift-folder.ts';
 import type { Ingestor } from '../ingest/ingest.ts';
 import type { Store } from '../store/port.ts';
 import type { Authenticator } from './auth.ts';
+import type { ServerMetrics } from './metrics/server-metrics.ts';
 
 export interface ServerContext {
   readonly store: Store;
@@ -36,4 +37,6 @@ export interface ServerContext {
   readonly evals: EvalRunner;
   /** The labeling queue and the daily sampler (DESIGN §2.8). */
   readonly labeling: { readonly queue: LabelQueue; readonly sampler: SamplerJob };
+  /** What `GET /metrics` exports (docs/metrics.md). */
+  readonly metrics: ServerMetrics;
 }

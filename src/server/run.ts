@@ -22,13 +22,14 @@ import { SamplerJob } from '../engine/labeling/sampler-job.ts';
 import { Dispatcher, type DispatchReport } from '../engine/notify/dispatcher.ts';
 import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport, sloWindowMs } from '../engine/report.ts';
-import { loadBurnPolicies, policyForPeriod } from '../spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
 import { openStore } from '../store/open-store.ts';
-import type { ServeConfig } from '../cli/config.ts';
+import { parseTtl, type ServeConfig } from '../cli/config.ts';
 import { buildServer } from './app.ts';
 import { Authenticator } from './auth.ts';
 import { generateKey } from './api-keys.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
 import type { DemoModels, DemoTuning } from '../demo/start-demo.ts';
 
 export const DEMO_SPECS = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -70,7 +71,7 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   }
   const specMap = new Map(specs.map((s) => [s.name, s] as const));
   const policies = await loadBurnPolicies();
-  const policyOf = (spec: ServiceSpec): BurnPolicy => policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
+  const policyOf = (spec: ServiceSpec): BurnPolicy => policyForSpec(policies, spec);
 
   const store = await openStore(cfg.data);
   // The demo runs on a compressed clock that resumes where a previous run on this data left off
@@ -80,8 +81,9 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const clock = resume === undefined || opts.now !== undefined ? undefined : demoTime?.compressedClock(resume.anchorMs, cfg.demoSpeed);
   const now = opts.now ?? clock?.now ?? Date.now;
   const cohorts = new CohortRegistry(store);
+  const metrics = new ServerMetrics({ services: specMap.keys(), gaugeTtlMs: parseTtl(cfg.metricsTtl)!, log });
   const ingestor = new Ingestor({
-    store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue, cohorts,
+    store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue, cohorts, ...metrics.ingestHooks,
   });
   const driftFolder = new DriftFolder({ store, specs: () => specMap, cohorts, now, rebuildDays: cfg.driftRebuildDays });
   const drift = new DriftReader(store, driftFolder);
@@ -99,7 +101,7 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const sampler = new SamplerJob({ store, specs: () => specMap, now, log });
   const labeling = { queue: new LabelQueue({ store, specs: () => specMap, now, ingestor }), sampler };
   const app = buildServer({
-    store, auth, ingestor, now, drift, driftFolder, evals, labeling,
+    store, auth, ingestor, now, drift, driftFolder, evals, labeling, metrics,
     ...(cfg.demo ? { demoSpeed: cfg.demoSpeed } : {}),
     specs: () => specMap,
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },

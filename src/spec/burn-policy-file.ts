@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { burnFactor, derivePolicy, type BurnPolicy, type BurnPolicyRow } from '../core/burn-policy.ts';
 import { MlsloError } from '../core/errors.ts';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../core/spec.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, type ServiceSpec } from '../core/spec.ts';
 import { childPointer, compareProblems, formatProblem, type SpecProblem } from './problems.ts';
 
 export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
@@ -123,6 +123,11 @@ export function policyForPeriod(policies: ReadonlyMap<number, BurnPolicy>, perio
   const base = policies.get(30);
   if (base === undefined) throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `no burn policy for ${periodDays}d and no 30d policy to derive one from`);
   return derivePolicy(base, periodDays);
+}
+
+/** The policy of a spec's SLO period: its rolling window's days, or 30 for a calendar month. */
+export function policyForSpec(policies: ReadonlyMap<number, BurnPolicy>, spec: Pick<ServiceSpec, 'window'>): BurnPolicy {
+  return policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

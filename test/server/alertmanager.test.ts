@@ -11,37 +11,18 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { gpuOomTraffic } from '../helpers/traffic.ts';
+import { freePort, waitFor } from '../helpers/wait.ts';
 
 const BIN = '/usr/bin/prometheus-alertmanager';
 const INSTALL = 'apt-get install -y --no-install-recommends prometheus-alertmanager';
 const MIN = 60_000;
 const ID = 'scorer/burn/errors/page';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 
 const missing = existsSync(BIN) ? false : `${BIN} is not installed; install it with: ${INSTALL}`;
 

@@ -1,51 +1,73 @@
 /**
  * The response schemas (src/server/schemas/, docs/api.md) against real responses: a real server on
  * SQLite, a spec with cohorts, quality objectives and labels, latency classes, a drift baseline, a
- * retraining webhook, alerts firing and notified; then every read endpoint the dashboard uses, every
- * `by` variant, validated with ajv in strict mode. The schemas are closed, so a field added to a
- * response without its schema fails here.
+ * retraining webhook, alerts firing and notified; then every endpoint, every `by` variant, each response
+ * validated with ajv in strict mode against the schema that the server's own OpenAPI document
+ * (`GET /openapi.json`) gives its operation and status — so the document is checked along with the
+ * schemas, and the last test fails if a documented JSON response was never checked. The schemas are
+ * closed, so a field added to a response without its schema fails here.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import type { TSchema } from '@sinclair/typebox';
-import { AlertHistoryResponseSchema, AlertsResponseSchema, DeliveriesResponseSchema, RetrainHistoryResponseSchema } from '../../src/server/schemas/alerts.ts';
-import { BaselinesResponseSchema } from '../../src/server/schemas/baselines.ts';
-import { DriftResponseSchema, DriftSeriesResponseSchema } from '../../src/server/schemas/drift.ts';
-import {
-  EvalResultsResponseSchema, EvalRunSchema, EvalRunsResponseSchema, GoldenSetsResponseSchema, GoldenSetUploadResponseSchema,
-} from '../../src/server/schemas/evals.ts';
-import { InfoResponseSchema, WhoamiResponseSchema } from '../../src/server/schemas/info.ts';
-import {
-  AgreementResponseSchema, CalibrationResponseSchema, LabelActionResponseSchema, LeaseResponseSchema, QueuesResponseSchema, SampleResponseSchema,
-} from '../../src/server/schemas/labeling.ts';
-import { HeatmapResponseSchema, QualityResponseSchema } from '../../src/server/schemas/quality.ts';
-import { ReportResponseSchema } from '../../src/server/schemas/report.ts';
-import { SeriesResponseSchema } from '../../src/server/schemas/series.ts';
-import { ServicesResponseSchema } from '../../src/server/schemas/services.ts';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import pkg from '../../package.json' with { type: 'json' };
-import { call } from '../helpers/labeling.ts';
+import { call as labelingCall } from '../helpers/labeling.ts';
 import { startModelServer, type ModelServer } from '../helpers/model-server.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 // ajv-formats is CommonJS with a default export; under ESM its plugin is the module's default.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ strict: true, allErrors: true }));
-const compiled = new Map<TSchema, ValidateFunction>();
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020;
+// OpenAPI 3.1 schemas are JSON Schema 2020-12.
+const ajv = addFormats(new Ajv2020({ strict: true, allErrors: true }));
 
-/** Validates `body` against `schema`, failing with ajv's errors (path and keyword) when it does not match. */
-function check(schema: TSchema, body: unknown, what: string): void {
-  let validate = compiled.get(schema);
-  if (validate === undefined) compiled.set(schema, (validate = ajv.compile(schema)));
-  if (!validate(body)) {
-    assert.fail(`${what} does not match its schema:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 2000)}`);
-  }
+interface Operation {
+  readonly responses: Record<string, { readonly content?: Record<string, { readonly schema: object }> }>;
 }
 
-function fails(schema: TSchema, body: unknown): boolean {
-  return !ajv.validate(schema, body);
+/** The served OpenAPI document, references resolved (set up in `before`). */
+let api: { readonly paths: Record<string, Record<string, Operation>> };
+const compiled = new Map<string, ValidateFunction>();
+/** `METHOD /path/{template} STATUS` of every documented response checked against a real one. */
+const checked = new Set<string>();
+
+/** The document's schema for the response `status` of `method url`, and its key in `checked`. */
+function documented(method: string, url: string, status: number): { key: string; validate: ValidateFunction } {
+  const segments = url.split('?')[0]!.split('/');
+  const params = (t: string): number => t.split('{').length;
+  const [template] = Object.keys(api.paths).filter((t) => {
+    const parts = t.split('/');
+    return api.paths[t]![method.toLowerCase()] !== undefined && parts.length === segments.length
+      && parts.every((p, i) => p === segments[i] || /^\{[^}]+\}$/.test(p));
+  }).sort((a, b) => params(a) - params(b));
+  assert.ok(template !== undefined, `${method} ${url} is not in the OpenAPI document`);
+  const responses = api.paths[template]![method.toLowerCase()]!.responses;
+  const code = String(status) in responses ? String(status) : `${String(status)[0]}XX`;
+  const key = `${method} ${template} ${code}`;
+  let validate = compiled.get(key);
+  if (validate === undefined) {
+    const schema = responses[code]?.content?.['application/json']?.schema;
+    assert.ok(schema !== undefined, `${key}: the document has no JSON schema for this response`);
+    compiled.set(key, (validate = ajv.compile(schema)));
+  }
+  return { key, validate };
+}
+
+/** Validates a response against its documented schema, failing with ajv's errors (path and keyword) when it does not match. */
+function check(method: string, url: string, status: number, body: unknown): void {
+  const { key, validate } = documented(method, url, status);
+  if (!validate(body)) {
+    assert.fail(`${method} ${url} (${status}) does not match ${key}:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 2000)}`);
+  }
+  checked.add(key);
+}
+
+/** Whether the documented schema refuses `body` (a real response, tampered with). */
+function rejects(method: string, url: string, body: unknown): boolean {
+  return !documented(method, url, 200).validate(body);
 }
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -115,7 +137,7 @@ spec:
 ---
 apiVersion: mlslo/v1
 kind: Service
-metadata: {name: fb, owner: ml, oncall: sre, tier: 2}
+metadata: {name: fb, owner: ml, oncall: sre, tier: 2, public: true}
 spec:
   task: classification
   quality: {minSamples: 2, feedback: "clicked == true && dwellMs >= 10000"}
@@ -179,10 +201,19 @@ let regVersion = 'r1';
 let admin: string;
 let read: string;
 
+/** GET with the read key: a 200, checked against its documented schema. */
 async function get(path: string): Promise<any> {
   const r = await s.get(path, read);
   assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.json)}`);
+  check('GET', path, 200, r.json);
   return r.json;
+}
+
+/** A labeling call (helpers/labeling.ts), its response checked against its documented schema whatever the status. */
+async function call(server: TestServer, method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const r = await labelingCall(server, method, path, key, body);
+  check(method, path, r.status, r.json);
+  return r;
 }
 
 before(async () => {
@@ -194,6 +225,13 @@ before(async () => {
     return { body: { value: regVersion === 'r2' && x % 2 === 1 ? 100 + x + 9 : 100 + x, model: regVersion } };
   });
   s = await startTestServer(SPEC(hook.url, model.url), NOW);
+  const served = await s.get('/openapi.json');
+  assert.equal(served.status, 200);
+  const validator = new Validator();
+  const valid = await validator.validate(structuredClone(served.json));
+  assert.ok(valid.valid, JSON.stringify(valid.errors));
+  api = validator.resolveRefs() as typeof api;
+  check('GET', '/openapi.json', 200, served.json);
   admin = await s.key('admin');
   read = await s.key('read');
   const baseline = Array.from({ length: 300 }, (_, i) => ({
@@ -204,10 +242,12 @@ before(async () => {
     headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${admin}` },
   });
   assert.equal(up.status, 201);
+  check('POST', '/v1/services/rich/baselines?model=v1', 201, await up.json());
   const items = [...richTraffic(), ...taskTraffic()];
   for (let i = 0; i < items.length; i += 5000) {
     const r = await s.post(JSON.stringify(items.slice(i, i + 5000)), admin);
     assert.equal(r.status, 200);
+    check('POST', '/v1/events', 200, r.json);
     assert.deepEqual(r.json.rejected, []);
   }
   await s.evaluate();
@@ -222,33 +262,39 @@ after(async () => {
 describe('every read endpoint matches its response schema', () => {
   test('GET /v1/services', async () => {
     const body = await get('/v1/services');
-    check(ServicesResponseSchema, body, 'services');
     assert.equal(body.services.length, 5);
   });
 
-  test('GET /v1/info', async () => {
+  test('GET /healthz and GET /status.json, without a key', async () => {
+    for (const path of ['/healthz', '/status.json']) {
+      const r = await s.get(path);
+      assert.equal(r.status, 200, path);
+      check('GET', path, 200, r.json);
+    }
+  });
+
+  test('GET /v1/info, and the error envelope', async () => {
     const body = await get('/v1/info');
-    check(InfoResponseSchema, body, 'info');
     assert.deepEqual(body, { version: pkg.version, now: iso(NOW), demo: null });
-    assert.equal((await s.get('/v1/info')).status, 401);
-    check(InfoResponseSchema, { ...body, demo: { speed: 60 } }, 'info in demo mode');
+    const refused = await s.get('/v1/info');
+    assert.equal(refused.status, 401);
+    check('GET', '/v1/info', 401, refused.json);
+    check('GET', '/v1/info', 200, { ...body, demo: { speed: 60 } });
   });
 
   test('GET /v1/whoami, for any valid key', async () => {
     const mine = await get('/v1/whoami');
-    check(WhoamiResponseSchema, mine, 'whoami');
     assert.equal(mine.service, null);
     const scoped = await s.get('/v1/whoami', await s.key('labeler', 'rich'));
     assert.equal(scoped.status, 200);
-    check(WhoamiResponseSchema, scoped.json, 'whoami of a scoped labeler key');
+    check('GET', '/v1/whoami', 200, scoped.json);
     assert.deepEqual([scoped.json.role, scoped.json.service], ['labeler', 'rich']);
     assert.equal((await s.get('/v1/whoami')).status, 401);
   });
 
   test('GET …/report, now and as of a past instant, for every task', async () => {
     for (const path of ['/v1/services/rich/report', `/v1/services/rich/report?window=2d&at=${iso(NOW - DAY)}`, '/v1/services/rank/report', '/v1/services/gen/report']) {
-      const body = await get(path);
-      check(ReportResponseSchema, body, path);
+      await get(path);
     }
     const body = await get('/v1/services/rich/report');
     assert.ok(body.cohorts.length > 0 && body.versions.length === 2 && body.burnAlerts.some((a: { firing: boolean }) => a.firing));
@@ -261,7 +307,6 @@ describe('every read endpoint matches its response schema', () => {
     const tasks = new Set<string>();
     for (const path of paths) {
       const body = await get(path);
-      check(QualityResponseSchema, body, path);
       tasks.add(body.overall.metrics.task);
       if (body.by !== null) assert.ok(body.groups.length > 0, path);
     }
@@ -275,7 +320,6 @@ describe('every read endpoint matches its response schema', () => {
   test('GET …/quality/heatmap', async () => {
     for (const path of ['/v1/services/rich/quality/heatmap', '/v1/services/rich/quality/heatmap?attr=language&days=5', `/v1/services/rich/quality/heatmap?days=2&at=${iso(NOW - DAY)}`]) {
       const body = await get(path);
-      check(HeatmapResponseSchema, body, path);
       assert.ok(body.rows.length > 0, path);
     }
   });
@@ -283,46 +327,45 @@ describe('every read endpoint matches its response schema', () => {
   test('GET …/series, daily and hourly, now and as of', async () => {
     for (const path of ['/v1/services/rich/series', '/v1/services/rich/series?window=2d', '/v1/services/rich/series?window=3d&step=1h', `/v1/services/rich/series?window=30d&step=1d&at=${iso(NOW - DAY + 90 * MIN)}`]) {
       const body = await get(path);
-      check(SeriesResponseSchema, body, path);
       assert.equal(body.points.length, body.budget.length);
     }
   });
 
   test('GET …/drift, with and without cohorts, and …/drift/series', async () => {
-    for (const path of ['/v1/services/rich/drift', '/v1/services/rich/drift?by=cohort', '/v1/services/rich/drift?window=6h&model=v2']) {
-      const body = await get(path);
-      check(DriftResponseSchema, body, path);
-    }
+    for (const path of ['/v1/services/rich/drift', '/v1/services/rich/drift?window=6h&model=v2']) await get(path);
     assert.ok((await get('/v1/services/rich/drift?by=cohort')).cohorts.length > 0);
     const series = await get('/v1/services/rich/drift/series?days=4');
-    check(DriftSeriesResponseSchema, series, 'drift series');
     assert.equal(series.days.length, 4);
   });
 
   test('GET …/baselines', async () => {
     const body = await get('/v1/services/rich/baselines');
-    check(BaselinesResponseSchema, body, 'baselines');
     assert.equal(body.baselines.length, 1);
+  });
+
+  test('POST …/baselines/window', async () => {
+    const path = `/v1/services/rich/baselines/window?from=${iso(NOW - 2 * DAY)}&to=${iso(NOW - DAY)}&model=v1`;
+    const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    const body = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(body));
+    check('POST', path, 201, body);
   });
 
   test('GET /v1/alerts and /v1/services/{name}/alerts', async () => {
     const body = await get('/v1/alerts');
-    check(AlertsResponseSchema, body, 'alerts');
     const kinds = new Set(body.alerts.map((a: { kind: string }) => a.kind));
     assert.ok(kinds.has('burn') && kinds.has('quality') && kinds.has('drift'), [...kinds].join());
     const hints = new Set(body.alerts.map((a: { hint?: { kind: string } }) => a.hint?.kind));
     assert.ok(hints.has('investigate_errors') && hints.has('gate_cohort') && hints.has('retrain'), [...hints].join());
-    check(AlertsResponseSchema, await get('/v1/services/rich/alerts'), 'service alerts');
+    await get('/v1/services/rich/alerts');
   });
 
   test('GET /v1/alerts/history and /v1/alerts/{id}/deliveries', async () => {
     const history = await get('/v1/alerts/history?limit=1000');
-    check(AlertHistoryResponseSchema, history, 'alert history');
     assert.ok(history.transitions.length > 0);
     let delivered = 0;
     for (const { id } of (await get('/v1/alerts')).alerts as Array<{ id: string }>) {
       const body = await get(`/v1/alerts/${encodeURIComponent(id)}/deliveries`);
-      check(DeliveriesResponseSchema, body, `deliveries of ${id}`);
       delivered += body.deliveries.length;
     }
     assert.ok(delivered > 0);
@@ -330,7 +373,6 @@ describe('every read endpoint matches its response schema', () => {
 
   test('GET /v1/retrain', async () => {
     const body = await get('/v1/retrain');
-    check(RetrainHistoryResponseSchema, body, 'retrain');
     assert.equal(body.requests.length, 1);
     // The times are ISO, as the training webhook receives them.
     assert.deepEqual(body.requests[0].suggestedDataWindow, { from: iso(NOW - 7 * DAY), to: iso(NOW) });
@@ -342,15 +384,17 @@ describe('golden sets, eval runs and replays match their schemas', () => {
   const runs: any[] = [];
   let upload: any;
 
-  async function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  /** An admin call, its response checked against its documented schema whatever the status. */
+  async function send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
     const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...headers }, ...(body === undefined ? {} : { body }) });
-    return { status: res.status, json: await res.json() };
+    const r = { status: res.status, json: await res.json() };
+    check(method, path, r.status, r.json);
+    return r;
   }
 
   async function started(path: string, body: unknown): Promise<any> {
-    const r = await call('POST', path, JSON.stringify(body), { 'content-type': 'application/json' });
+    const r = await send('POST', path, JSON.stringify(body), { 'content-type': 'application/json' });
     assert.equal(r.status, 202, JSON.stringify(r.json));
-    check(EvalRunSchema, r.json, `${path} (running)`);
     for (let i = 0; i < 200; i++) {
       const run = await get(`/v1/evals/${r.json.id}`);
       if (run.status !== 'running') return run;
@@ -366,28 +410,24 @@ describe('golden sets, eval runs and replays match their schemas', () => {
       JSON.stringify({ input: { x: 20 }, expected: 120 }),
       '{"input": {"x": 1}, "expected": "cheap"}',
     ];
-    upload = await call('PUT', '/v1/services/reg/golden-sets/prices', lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+    upload = await send('PUT', '/v1/services/reg/golden-sets/prices', lines.join('\n'), { 'content-type': 'application/x-ndjson' });
     assert.equal(upload.status, 201, JSON.stringify(upload.json));
     runs.push(await started('/v1/services/reg/evals', { goldenSet: 'prices' }));
     regVersion = 'r2';
     runs.push(await started('/v1/services/reg/evals', { goldenSet: 'prices' }));
-    const gen = await call('PUT', '/v1/services/gen/golden-sets/answers', ['what', 'who', 'where', 'when'].map((q) => JSON.stringify({ input: q, expected: null })).join('\n'), { 'content-type': 'application/x-ndjson' });
+    const gen = await send('PUT', '/v1/services/gen/golden-sets/answers', ['what', 'who', 'where', 'when'].map((q) => JSON.stringify({ input: q, expected: null })).join('\n'), { 'content-type': 'application/x-ndjson' });
     assert.equal(gen.status, 201, JSON.stringify(gen.json));
     runs.push(await started('/v1/services/gen/evals', { goldenSet: 'answers' }));
     runs.push(await started('/v1/services/reg/replays', { endpoint: 'candidate', from: iso(NOW - DAY), size: 4 }));
   });
 
   test('PUT …/golden-sets/{set} and GET …/golden-sets', async () => {
-    check(GoldenSetUploadResponseSchema, upload.json, 'golden set upload');
     assert.equal(upload.json.rejectedCount, 1);
-    for (const name of ['reg', 'gen', 'rich']) check(GoldenSetsResponseSchema, await get(`/v1/services/${name}/golden-sets`), `golden sets of ${name}`);
+    for (const name of ['reg', 'gen', 'rich']) await get(`/v1/services/${name}/golden-sets`);
   });
 
   test('GET /v1/evals/{id}: golden runs with segments, versions, comparisons and scores; a generative run; a replay', () => {
-    for (const r of runs) {
-      check(EvalRunSchema, r, `run ${r.kind} ${r.name}`);
-      assert.equal(r.status, 'done', r.error);
-    }
+    for (const r of runs) assert.equal(r.status, 'done', r.error);
     const [first, second, gen, replay] = runs;
     assert.deepEqual(first.summary.comparisons, []);
     assert.ok(second.summary.comparisons.some((c: any) => c.against === 'model_version' && c.model === 'r1' && c.scores !== null));
@@ -402,14 +442,14 @@ describe('golden sets, eval runs and replays match their schemas', () => {
 
   test('GET …/evals and GET /v1/evals/{id}/results', async () => {
     for (const path of ['/v1/services/reg/evals', '/v1/services/reg/evals?goldenSet=prices&limit=1', '/v1/services/reg/evals?kind=replay', '/v1/services/gen/evals']) {
-      check(EvalRunsResponseSchema, await get(path), path);
+      await get(path);
     }
     for (const r of runs) {
-      for (const q of ['', '?onlyBad=true', '?offset=2&limit=3']) check(EvalResultsResponseSchema, await get(`/v1/evals/${r.id}/results${q}`), `results of ${r.id}${q}`);
+      for (const q of ['', '?onlyBad=true', '?offset=2&limit=3']) await get(`/v1/evals/${r.id}/results${q}`);
     }
     const replayResults = await get(`/v1/evals/${runs[3].id}/results`);
     assert.ok(replayResults.results.every((x: any) => x.requestId !== null && x.baselineVerdict !== null));
-    assert.ok(fails(EvalRunSchema, { ...runs[1], summary: { ...runs[1].summary, extra: 1 } }));
+    assert.ok(rejects('GET', `/v1/evals/${runs[1].id}`, { ...runs[1], summary: { ...runs[1].summary, extra: 1 } }));
   });
 });
 
@@ -423,16 +463,16 @@ describe('labeling matches its schemas', () => {
       items.push(inf('rank', `yk${i}`, { items: ['a', 'b', 'c'] }), inf('reg', `yg${i}`, { value: 10 + i }), inf('gen', `yn${i}`, { text: 'answer' }));
       items.push({ kind: 'outcome', requestId: `yn${i}`, service: 'gen', ts: iso(NOW - 5 * MIN), source: 'judge', scores: { factuality: 0.5 + i / 5, policy: 1 } });
     }
-    assert.deepEqual((await s.post(JSON.stringify(items), admin)).json.rejected, []);
+    const posted = await s.post(JSON.stringify(items), admin);
+    check('POST', '/v1/events', posted.status, posted.json);
+    assert.deepEqual(posted.json.rejected, []);
     for (const name of ['rich', 'rank', 'reg', 'gen']) {
       const r = await call(s, 'POST', `/v1/services/${name}/labeling/sample?day=${yesterday}`, admin);
       assert.equal(r.status, 200, JSON.stringify(r.json));
-      check(SampleResponseSchema, r.json, `sample ${name}`);
     }
     const labeler = await s.key('labeler');
     const second = await s.key('labeler');
     const queues = await call(s, 'GET', '/v1/labeling/queues', labeler);
-    check(QueuesResponseSchema, queues.json, 'queues');
     assert.equal(queues.json.queues.length, 4);
     const answers: Record<string, (form: any) => unknown> = {
       class: (f) => ({ label: f.classes[0] }),
@@ -443,27 +483,24 @@ describe('labeling matches its schemas', () => {
     const kinds = new Set<string>();
     for (const name of ['rich', 'rank', 'reg', 'gen']) {
       const lease = await call(s, 'POST', '/v1/labeling/lease', labeler, { service: name });
-      check(LeaseResponseSchema, lease.json, `lease ${name}`);
       const { id, form } = lease.json.item;
       kinds.add(form.kind);
       for (const key of name === 'rich' ? [labeler, second] : [labeler]) {
         const done = await call(s, 'POST', `/v1/labeling/items/${id}/label`, key, answers[form.kind]!(form));
         assert.equal(done.status, 200, JSON.stringify(done.json));
-        check(LabelActionResponseSchema, done.json, `label ${name}`);
       }
     }
     assert.deepEqual([...kinds].sort(), ['class', 'relevance', 'rubric', 'value']);
     for (const action of ['skip', 'flag']) {
       const { id } = (await call(s, 'POST', '/v1/labeling/lease', labeler, { service: 'rank' })).json.item;
       const r = await call(s, 'POST', `/v1/labeling/items/${id}/${action}`, labeler, action === 'flag' ? { note: 'unclear' } : undefined);
-      check(LabelActionResponseSchema, r.json, action);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
     }
     const none = await call(s, 'POST', '/v1/labeling/lease', await s.key('labeler', 'fb'), {});
     assert.deepEqual(none.json, { item: null });
-    check(LeaseResponseSchema, none.json, 'lease with nothing to label');
     for (const name of ['rich', 'rank', 'reg', 'gen']) {
-      check(AgreementResponseSchema, await get(`/v1/services/${name}/labeling/agreement`), `agreement ${name}`);
-      check(CalibrationResponseSchema, await get(`/v1/services/${name}/calibration?window=7d`), `calibration ${name}`);
+      await get(`/v1/services/${name}/labeling/agreement`);
+      await get(`/v1/services/${name}/calibration?window=7d`);
     }
     assert.equal((await get('/v1/services/rich/labeling/agreement?window=1d')).overlapItems, 1);
     const gen = await get('/v1/services/gen/calibration');
@@ -475,14 +512,29 @@ describe('labeling matches its schemas', () => {
 
 test('the schemas are closed: a field the server adds without its schema fails validation', async () => {
   const report = await get('/v1/services/rich/report');
-  assert.ok(fails(ReportResponseSchema, { ...report, extra: 1 }));
-  assert.ok(fails(ReportResponseSchema, { ...report, quality: { ...report.quality, extra: 1 } }));
-  assert.ok(fails(ReportResponseSchema, { ...report, versions: [{ ...report.versions[0], extra: 1 }] }));
+  const path = '/v1/services/rich/report';
+  assert.ok(rejects('GET', path, { ...report, extra: 1 }));
+  assert.ok(rejects('GET', path, { ...report, quality: { ...report.quality, extra: 1 } }));
+  assert.ok(rejects('GET', path, { ...report, versions: [{ ...report.versions[0], extra: 1 }] }));
   const alerts = await get('/v1/alerts');
   const [first] = alerts.alerts;
-  assert.ok(fails(AlertsResponseSchema, { alerts: [{ ...first, evidence: { ...first.evidence, extra: 1 } }] }));
+  assert.ok(rejects('GET', '/v1/alerts', { alerts: [{ ...first, evidence: { ...first.evidence, extra: 1 } }] }));
   const quality = await get('/v1/services/rich/quality?by=day');
-  assert.ok(fails(QualityResponseSchema, { ...quality, groups: [{ ...quality.groups[0], attr: 'region' }] }), 'a day group has no attr');
+  assert.ok(rejects('GET', '/v1/services/rich/quality', { ...quality, groups: [{ ...quality.groups[0], attr: 'region' }] }), 'a day group has no attr');
   const series = await get('/v1/services/rich/series');
-  assert.ok(fails(SeriesResponseSchema, { ...series, points: [{ ...series.points[0], quality: { ...series.points[0].quality, extra: 1 } }] }));
+  assert.ok(rejects('GET', '/v1/services/rich/series', { ...series, points: [{ ...series.points[0], quality: { ...series.points[0].quality, extra: 1 } }] }));
+});
+
+test('every JSON response the OpenAPI document describes was checked against a real one', () => {
+  const described: string[] = [];
+  for (const [template, item] of Object.entries(api.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      for (const [code, response] of Object.entries(op.responses)) {
+        if (response.content?.['application/json'] !== undefined && !code.endsWith('XX')) described.push(`${method.toUpperCase()} ${template} ${code}`);
+      }
+    }
+  }
+  assert.deepEqual(described.filter((key) => !checked.has(key)), []);
+  // 4XX and 5XX share the error envelope's schema.
+  assert.ok([...checked].some((key) => key.endsWith(' 4XX')), 'an error envelope was checked');
 });

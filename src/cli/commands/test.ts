@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ServiceSpec } from '../../core/spec.ts';
-import { loadBurnPolicies, policyForPeriod } from '../../spec/burn-policy-file.ts';
+import { loadBurnPolicies, policyForSpec } from '../../spec/burn-policy-file.ts';
 import { loadSpecFiles } from '../../spec/load-spec.ts';
 import { formatProblems, formatResult } from '../../engine/scenario/format.ts';
 import { parseScenario } from '../../engine/scenario/parse.ts';
@@ -13,7 +13,7 @@ import { runScenario } from '../../engine/scenario/run.ts';
 
 export async function testCommand(files: string[]): Promise<void> {
   const policies = await loadBurnPolicies();
-  const policyOf = (spec: ServiceSpec) => policyForPeriod(policies, spec.window.kind === 'rolling' ? spec.window.days : 30);
+  const policyOf = (spec: ServiceSpec) => policyForSpec(policies, spec);
   let failed = 0;
   for (const [i, file] of files.entries()) {
     if (i > 0) process.stdout.write('\n');

@@ -12,19 +12,41 @@ import { inflate } from '../../ingest/decode-body.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { BaselineMeta } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
-import { specOf } from './query.ts';
-import type { Baseline, BaselinesResponse } from '../schemas/baselines.ts';
-import type { DeepReadonly } from '../wire.ts';
+import { SERVICE_PARAMS, specOf } from './query.ts';
+import { jsonResponses, keyWith, operation, type RequestBodyDoc } from '../openapi.ts';
+import {
+  BaselinesResponseSchema, BaselineUploadResponseSchema, WindowBaselineResponseSchema,
+  type Baseline, type BaselinesResponse, type BaselineUploadResponse, type WindowBaselineResponse,
+} from '../schemas/baselines.ts';
+import { wire, type DeepReadonly } from '../wire.ts';
 
 const UPLOAD_QUERY = {
   type: 'object', additionalProperties: false,
-  properties: { model: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: { model: { type: 'string', minLength: 1, maxLength: 200, description: 'The model version the sample trained; default none (a baseline for every version)' } },
 } as const;
 
 const WINDOW_QUERY = {
   type: 'object', additionalProperties: false, required: ['from', 'to'],
-  properties: { from: { type: 'string' }, to: { type: 'string' }, model: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: {
+    from: { type: 'string', description: 'Start of the window (inclusive), ISO-8601 with an explicit offset' },
+    to: { type: 'string', description: 'End of the window (exclusive), ISO-8601 with an explicit offset' },
+    model: { type: 'string', minLength: 1, maxLength: 200, description: 'Only the requests this model version served; the baseline is that version\'s' },
+  },
 } as const;
+
+/** One row of a JSONL sample: feature values by name (docs/baselines.md). */
+const SAMPLE_ROW = { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean', 'null'] } } as const;
+
+const SAMPLE_BODY: RequestBodyDoc = {
+  description: 'A training sample (docs/baselines.md): JSONL, one object of feature values per line (the schema shown is one line\'s), '
+    + 'or CSV with a header row naming the features; optionally gzip (`Content-Encoding: gzip`); at most 50 MiB after decompression and 1,000,000 rows. '
+    + 'A line that cannot be used is rejected alone. `application/jsonl` and `application/ndjson` are read as JSONL too.',
+  required: true,
+  content: {
+    'application/x-ndjson': SAMPLE_ROW,
+    'text/csv': { type: 'string' },
+  },
+};
 
 /** Text handed to the parser at a time: the parser is incremental, so memory is the columns, not copies. */
 const CHUNK_CHARS = 1 << 20;
@@ -36,7 +58,17 @@ function metaJson(b: BaselineMeta): DeepReadonly<Baseline> {
 export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post<{ Params: { name: string }; Querystring: { model?: string } }>('/v1/services/:name/baselines', {
     bodyLimit: BASELINE_LIMITS.maxBytes,
-    schema: { querystring: UPLOAD_QUERY },
+    config: { requestBody: SAMPLE_BODY },
+    schema: {
+      ...operation({
+        id: 'uploadBaseline', tag: 'drift', summary: 'Upload a training sample as a drift baseline', security: keyWith('ingest'),
+        description: 'Stores the sample as the newest baseline of the service (and model version): drift compares new requests with it from now on. '
+          + 'Every feature is typed as declared in `spec.drift.features` or inferred from the data.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: UPLOAD_QUERY,
+      response: jsonResponses('The stored baseline, its feature types, and the rejected lines', BaselineUploadResponseSchema, 201),
+    },
   }, async (req, reply) => {
     const name = req.params.name;
     const spec = specOf(ctx, name);
@@ -54,14 +86,23 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const model = req.query.model ?? '';
     const id = await ctx.store.saveBaseline({ service: name, model, createdAt: ctx.now(), rows: parsed.rows, features: parsed.features, values: parsed.values });
     ctx.driftFolder.baselineChanged(name);
-    return reply.status(201).send({
+    return reply.status(201).send(wire<BaselineUploadResponse>()({
       id, service: name, model: model === '' ? null : model, rows: parsed.rows, features: parsed.features,
       rejected: parsed.rejected, rejectedCount: parsed.rejectedCount,
-    });
+    }));
   });
 
   app.post<{ Params: { name: string }; Querystring: { from: string; to: string; model?: string } }>('/v1/services/:name/baselines/window', {
-    schema: { querystring: WINDOW_QUERY },
+    schema: {
+      ...operation({
+        id: 'createWindowBaseline', tag: 'drift', summary: 'Make a drift baseline from a production window', security: keyWith('ingest'),
+        description: 'A uniform sample of at most 100,000 of the window\'s stored eligible requests, with their features and prediction, typed like an uploaded sample '
+          + 'and stored as the newest baseline. No body. A window without requests is 400 `MLSLO_ERR_BASELINE_INVALID`.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: WINDOW_QUERY,
+      response: jsonResponses('The stored baseline, with the window it was sampled from', WindowBaselineResponseSchema, 201),
+    },
   }, async (req, reply) => {
     const name = req.params.name;
     const spec = specOf(ctx, name);
@@ -77,13 +118,19 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     const id = await ctx.store.saveBaseline({ service: name, model: model ?? '', createdAt: ctx.now(), rows: sample.rows, features: sample.features, values: sample.values });
     ctx.driftFolder.baselineChanged(name);
-    return reply.status(201).send({
+    return reply.status(201).send(wire<WindowBaselineResponse>()({
       id, service: name, model: model ?? null, window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
       requests: sample.requests, rows: sample.rows, features: sample.features, rejected: sample.rejected, rejectedCount: sample.rejectedCount,
-    });
+    }));
   });
 
-  app.get<{ Params: { name: string } }>('/v1/services/:name/baselines', async (req) => {
+  app.get<{ Params: { name: string } }>('/v1/services/:name/baselines', {
+    schema: {
+      ...operation({ id: 'listBaselines', tag: 'drift', summary: 'The drift baselines of a service, newest first, without values', security: keyWith('read') }),
+      params: SERVICE_PARAMS,
+      response: jsonResponses('The baselines', BaselinesResponseSchema),
+    },
+  }, async (req) => {
     const name = req.params.name;
     specOf(ctx, name);
     await ctx.auth.require(req, ['read'], name);

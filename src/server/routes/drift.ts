@@ -8,25 +8,31 @@ import { parseDuration } from '../../core/duration.ts';
 import { MlsloError } from '../../core/errors.ts';
 import { formatWindow } from '../../core/slo-report.ts';
 import { HOUR_MS } from '../../core/spec.ts';
-import type { DriftReport } from '../../engine/drift.ts';
+import { DEFAULT_DRIFT_WINDOW_MS, type DriftReport } from '../../engine/drift.ts';
 import type { ServerContext } from '../context.ts';
-import { atOf, specOf } from './query.ts';
-import type { DriftResponse, DriftSeriesResponse } from '../schemas/drift.ts';
+import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
+import { jsonResponses, keyWith, operation } from '../openapi.ts';
+import { DriftResponseSchema, DriftSeriesResponseSchema, type DriftResponse, type DriftSeriesResponse } from '../schemas/drift.ts';
 import type { DeepReadonly } from '../wire.ts';
 
 const MAX_WINDOW_MS = 400 * 24 * HOUR_MS;
 const MAX_DAYS = 400;
 
+const MODEL_QUERY = { type: 'string', minLength: 1, maxLength: 200, description: 'Only the requests this model version served' } as const;
+
 const DRIFT_QUERY = {
   type: 'object', additionalProperties: false,
   properties: {
-    window: { type: 'string' }, at: { type: 'string' }, by: { enum: ['cohort'] }, model: { type: 'string', minLength: 1, maxLength: 200 },
+    window: { type: 'string', description: 'Whole hours such as 1h, 6h or 1d, at most 400d; default 1d' },
+    at: AT_QUERY,
+    by: { enum: ['cohort'], description: 'Add `cohorts`: the same report per cohort value' },
+    model: MODEL_QUERY,
   },
 } as const;
 
 const SERIES_QUERY = {
   type: 'object', additionalProperties: false,
-  properties: { days: { type: 'string', pattern: '^[0-9]{1,3}$' }, at: { type: 'string' }, model: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: { days: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'UTC days, 1 to 400; default 30' }, at: AT_QUERY, model: MODEL_QUERY },
 } as const;
 
 function iso(ms: number): string {
@@ -54,11 +60,19 @@ export function driftJson(r: DriftReport): DeepReadonly<DriftResponse> {
 
 export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string; by?: 'cohort'; model?: string } }>('/v1/services/:name/drift', {
-    schema: { querystring: DRIFT_QUERY },
+    schema: {
+      ...operation({
+        id: 'getDrift', tag: 'drift', summary: 'Drift of features, dataset and prediction against the baseline', security: keyWith('read'),
+        description: 'PSI with its band and a test per feature, the dataset verdict and prediction drift over the window (docs/drift.md); 404 `MLSLO_ERR_BASELINE_NOT_FOUND` before a baseline is uploaded.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: DRIFT_QUERY,
+      response: jsonResponses('The drift report', DriftResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
-    const windowMs = req.query.window === undefined ? 24 * HOUR_MS : parseDuration(req.query.window);
+    const windowMs = req.query.window === undefined ? DEFAULT_DRIFT_WINDOW_MS : parseDuration(req.query.window);
     if (windowMs === undefined || windowMs <= 0 || windowMs % HOUR_MS !== 0 || windowMs > MAX_WINDOW_MS) {
       throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole hours such as 1h, 6h or 1d (at most 400d): drift histograms are hourly');
     }
@@ -68,7 +82,12 @@ export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { days?: string; at?: string; model?: string } }>('/v1/services/:name/drift/series', {
-    schema: { querystring: SERIES_QUERY },
+    schema: {
+      ...operation({ id: 'getDriftSeries', tag: 'drift', summary: 'One drift evaluation per UTC day', security: keyWith('read') }),
+      params: SERVICE_PARAMS,
+      querystring: SERIES_QUERY,
+      response: jsonResponses('The daily drift evaluations, oldest first', DriftSeriesResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);

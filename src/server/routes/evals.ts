@@ -19,9 +19,14 @@ import { inflate } from '../../ingest/decode-body.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { EvalResultRecord, EvalRunKind, EvalRunRecord, GoldenSetMeta } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
-import type { EvalResult, EvalResultsResponse, EvalRun, EvalRunsResponse, GoldenSet, GoldenSetsResponse, GoldenSetUploadResponse } from '../schemas/evals.ts';
+import { jsonResponses, keyWith, operation, type RequestBodyDoc } from '../openapi.ts';
+import {
+  EvalResultsResponseSchema, EvalRunSchema, EvalRunsResponseSchema, GoldenExampleSchema, GoldenSetsResponseSchema, GoldenSetUploadResponseSchema,
+  StartEvalRequestSchema, StartReplayRequestSchema,
+  type EvalResult, type EvalResultsResponse, type EvalRun, type EvalRunsResponse, type GoldenSet, type GoldenSetsResponse, type GoldenSetUploadResponse,
+} from '../schemas/evals.ts';
 import type { DeepReadonly } from '../wire.ts';
-import { specOf } from './query.ts';
+import { SERVICE_PARAMS, specOf } from './query.ts';
 
 /** Upload cap after decompression, as for baselines. */
 export const GOLDEN_SET_MAX_BYTES = 50 * 1024 * 1024;
@@ -31,19 +36,43 @@ const REPLAY_DEFAULT_SIZE = 500;
 const REPLAY_MAX_SIZE = 100_000;
 const SMALL_JSON_BYTES = 64 * 1024;
 
-const NAME = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const RUNS_QUERY = {
   type: 'object', additionalProperties: false,
-  properties: { goldenSet: NAME, kind: { type: 'string', enum: ['golden', 'replay'] }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$' } },
+  properties: {
+    goldenSet: { type: 'string', minLength: 1, maxLength: 200, description: 'Only the runs of this golden set' },
+    kind: { type: 'string', enum: ['golden', 'replay'], description: 'Only golden-set runs or only replays' },
+    limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: 'The newest runs to return, 1 to 200; default 20' },
+  },
 } as const;
 const RESULTS_QUERY = {
   type: 'object', additionalProperties: false,
   properties: {
-    offset: { type: 'string', pattern: '^(?:0|[1-9][0-9]{0,8})$' },
-    limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' },
-    onlyBad: { type: 'string', enum: ['true', 'false', '1', '0'] },
+    offset: { type: 'string', pattern: '^(?:0|[1-9][0-9]{0,8})$', description: 'Results to skip, in `index` order; default 0' },
+    limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: 'Results to return, 1 to 1000; default 100' },
+    onlyBad: { type: 'string', enum: ['true', 'false', '1', '0'], description: 'Only results whose verdict is false or null' },
   },
 } as const;
+
+const GOLDEN_SET_PARAMS = {
+  type: 'object', required: ['name', 'set'],
+  properties: {
+    ...SERVICE_PARAMS.properties,
+    set: { type: 'string', description: 'The golden set, as `spec.evals.goldenSets` names it: at most 63 of a–z, 0–9, `_`, `-`, starting with a letter or digit' },
+  },
+} as const;
+const RUN_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'The run\'s `id`' } } } as const;
+
+const GOLDEN_SET_BODY: RequestBodyDoc = {
+  description: 'JSONL, one example a line (the schema shown is one line\'s), optionally gzip (`Content-Encoding: gzip`), at most 50 MiB after decompression. '
+    + 'Each bad line is rejected on its own; `application/jsonl` and `application/json-lines` are read too.',
+  required: true,
+  content: { 'application/x-ndjson': GoldenExampleSchema },
+};
+
+/** A small JSON object body, read by jsonObject. */
+function jsonBodyDoc(description: string, schema: object): RequestBodyDoc {
+  return { description, required: true, content: { 'application/json': schema } };
+}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -119,7 +148,18 @@ async function readableRun(ctx: ServerContext, req: FastifyRequest, id: string):
 }
 
 export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.put<{ Params: { name: string; set: string } }>('/v1/services/:name/golden-sets/:set', { bodyLimit: GOLDEN_SET_MAX_BYTES }, async (req, reply) => {
+  app.put<{ Params: { name: string; set: string } }>('/v1/services/:name/golden-sets/:set', {
+    bodyLimit: GOLDEN_SET_MAX_BYTES,
+    config: { requestBody: GOLDEN_SET_BODY },
+    schema: {
+      ...operation({
+        id: 'uploadGoldenSet', tag: 'evals', summary: 'Upload a golden set', security: keyWith('ingest'),
+        description: 'Stores a new version of the set; runs use the newest. An upload with no valid line is 400 `MLSLO_ERR_GOLDEN_SET_INVALID` with the rejections in `error.details`.',
+      }),
+      params: GOLDEN_SET_PARAMS,
+      response: jsonResponses('The stored version: examples per segment and the rejected lines', GoldenSetUploadResponseSchema, 201),
+    },
+  }, async (req, reply) => {
     const { name, set } = req.params;
     const spec = specOf(ctx, name);
     await ctx.auth.require(req, ['ingest'], name);
@@ -145,7 +185,13 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return reply.status(201).send(body);
   });
 
-  app.get<{ Params: { name: string } }>('/v1/services/:name/golden-sets', async (req) => {
+  app.get<{ Params: { name: string } }>('/v1/services/:name/golden-sets', {
+    schema: {
+      ...operation({ id: 'listGoldenSets', tag: 'evals', summary: 'The uploaded golden sets of a service, with their schedules', security: keyWith('read') }),
+      params: SERVICE_PARAMS,
+      response: jsonResponses('The golden sets', GoldenSetsResponseSchema),
+    },
+  }, async (req) => {
     const name = req.params.name;
     specOf(ctx, name);
     await ctx.auth.require(req, ['read'], name);
@@ -154,7 +200,18 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return body;
   });
 
-  app.post<{ Params: { name: string } }>('/v1/services/:name/evals', async (req, reply) => {
+  app.post<{ Params: { name: string } }>('/v1/services/:name/evals', {
+    config: { requestBody: jsonBodyDoc('The golden set to run', StartEvalRequestSchema) },
+    schema: {
+      ...operation({
+        id: 'startEvalRun', tag: 'evals', summary: 'Start a golden-set run', security: keyWith('admin'),
+        description: 'Answered at once with the run, `running`; poll `GET /v1/evals/{id}` until it is `done` or `failed`. '
+          + 'While a run of the set is running, the answer is that run: one run per set at a time.',
+      }),
+      params: SERVICE_PARAMS,
+      response: jsonResponses('The run', EvalRunSchema, 202),
+    },
+  }, async (req, reply) => {
     const name = req.params.name;
     specOf(ctx, name);
     await ctx.auth.require(req, ['admin'], name);
@@ -165,7 +222,12 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { goldenSet?: string; kind?: EvalRunKind; limit?: string } }>('/v1/services/:name/evals', {
-    schema: { querystring: RUNS_QUERY },
+    schema: {
+      ...operation({ id: 'listEvalRuns', tag: 'evals', summary: 'The eval runs and replays of a service, newest first', security: keyWith('read') }),
+      params: SERVICE_PARAMS,
+      querystring: RUNS_QUERY,
+      response: jsonResponses('The runs', EvalRunsResponseSchema),
+    },
   }, async (req) => {
     const name = req.params.name;
     specOf(ctx, name);
@@ -180,10 +242,27 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return out;
   });
 
-  app.get<{ Params: { id: string } }>('/v1/evals/:id', async (req) => runJson(await readableRun(ctx, req, req.params.id)));
+  app.get<{ Params: { id: string } }>('/v1/evals/:id', {
+    schema: {
+      ...operation({
+        id: 'getEvalRun', tag: 'evals', summary: 'One eval run or replay', security: keyWith('read'),
+        description: '`done` grows as results are stored; a finished run has its `summary` (or its `error`).',
+      }),
+      params: RUN_PARAMS,
+      response: jsonResponses('The run', EvalRunSchema),
+    },
+  }, async (req) => runJson(await readableRun(ctx, req, req.params.id)));
 
   app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string; onlyBad?: string } }>('/v1/evals/:id/results', {
-    schema: { querystring: RESULTS_QUERY },
+    schema: {
+      ...operation({
+        id: 'listEvalResults', tag: 'evals', summary: 'The per-example results of a run', security: keyWith('read'),
+        description: 'In `index` order: the golden set\'s line order, or the replay sample\'s time order.',
+      }),
+      params: RUN_PARAMS,
+      querystring: RESULTS_QUERY,
+      response: jsonResponses('A page of results', EvalResultsResponseSchema),
+    },
   }, async (req) => {
     const run = await readableRun(ctx, req, req.params.id);
     const offset = Number(req.query.offset ?? 0);
@@ -193,7 +272,18 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return body;
   });
 
-  app.post<{ Params: { name: string } }>('/v1/services/:name/replays', async (req, reply) => {
+  app.post<{ Params: { name: string } }>('/v1/services/:name/replays', {
+    config: { requestBody: jsonBodyDoc('The endpoint to replay production requests against, and which requests', StartReplayRequestSchema) },
+    schema: {
+      ...operation({
+        id: 'startReplay', tag: 'evals', summary: 'Start a production replay', security: keyWith('admin'),
+        description: 'Replays a stratified sample of stored requests that have ground truth or a human verdict against an endpoint, and compares it with production. '
+          + 'Answered at once with the run, `running`; while a replay against the endpoint is running, the answer is that run.',
+      }),
+      params: SERVICE_PARAMS,
+      response: jsonResponses('The run', EvalRunSchema, 202),
+    },
+  }, async (req, reply) => {
     const name = req.params.name;
     specOf(ctx, name);
     await ctx.auth.require(req, ['admin'], name);

@@ -6,20 +6,34 @@ import type { FastifyInstance } from 'fastify';
 import { MlsloError } from '../../core/errors.ts';
 import { qualityHeatmap } from '../../engine/heatmap.ts';
 import type { ServerContext } from '../context.ts';
-import type { HeatmapResponse } from '../schemas/quality.ts';
+import { jsonResponses, keyWith, operation } from '../openapi.ts';
+import { HeatmapResponseSchema, type HeatmapResponse } from '../schemas/quality.ts';
 import { wire } from '../wire.ts';
-import { atOf, specOf } from './query.ts';
+import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
 
 const MAX_DAYS = 400;
 
 const QUERY = {
   type: 'object', additionalProperties: false,
-  properties: { attr: { type: 'string', minLength: 1 }, days: { type: 'string', pattern: '^[0-9]{1,3}$' }, at: { type: 'string' } },
+  properties: {
+    attr: { type: 'string', minLength: 1, description: 'A declared cohort attribute (`spec.cohorts`); default the first' },
+    days: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'UTC days, 1 to 400, ending with the one that holds `at`; default 14' },
+    at: AT_QUERY,
+  },
 } as const;
 
 export function heatmapRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { name: string }; Querystring: { attr?: string; days?: string; at?: string } }>('/v1/services/:name/quality/heatmap', {
-    schema: { querystring: QUERY },
+    schema: {
+      ...operation({
+        id: 'getQualityHeatmap', tag: 'quality', summary: 'Quality per cohort value per UTC day', security: keyWith('read'),
+        description: 'One row per value of the attribute with traffic, worst first, one cell per day: judged, q̂ with its interval, status, and flags '
+          + '(`below-objective`, `worse-than-rest` after Benjamini–Hochberg across the day\'s values).',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: QUERY,
+      response: jsonResponses('The cohort × day grid', HeatmapResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);

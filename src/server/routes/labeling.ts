@@ -14,9 +14,12 @@ import { calibrationReport } from '../../engine/labeling/calibration.ts';
 import { isoDay, utcDay } from '../../engine/labeling/sampler-job.ts';
 import { sloWindowMs } from '../../engine/report.ts';
 import type { ServerContext } from '../context.ts';
-import { specOf } from './query.ts';
-import type {
-  AgreementResponse, CalibrationResponse, LabelActionResponse, LeaseResponse, QueuesResponse, SampleResponse,
+import { SERVICE_PARAMS, specOf } from './query.ts';
+import { jsonResponses, keyWith, operation, type RequestBodyDoc } from '../openapi.ts';
+import {
+  AgreementResponseSchema, CalibrationResponseSchema, FlagRequestSchema, LabelActionResponseSchema, LabelSubmissionSchema, LeaseRequestSchema,
+  LeaseResponseSchema, QueuesResponseSchema, SampleResponseSchema, SkipRequestSchema,
+  type AgreementResponse, type CalibrationResponse, type LabelActionResponse, type LeaseResponse, type QueuesResponse, type SampleResponse,
 } from '../schemas/labeling.ts';
 import type { DeepReadonly } from '../wire.ts';
 
@@ -55,19 +58,47 @@ function windowOf(spec: ServiceSpec, q: string | undefined, now: number): { from
   return { from: now - ms, to: now };
 }
 
-const ITEM_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 256 } } } as const;
-const WINDOW_QUERY = { type: 'object', additionalProperties: false, properties: { window: { type: 'string' } } } as const;
+const ITEM_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 256, description: 'The item\'s `id`, as leased' } } } as const;
+const WINDOW_QUERY = {
+  type: 'object', additionalProperties: false,
+  properties: { window: { type: 'string', description: 'Labels given in the last `window` (whole minutes such as 30d, at most 400d); default the spec\'s window' } },
+} as const;
+const SAMPLE_QUERY = {
+  type: 'object', additionalProperties: false,
+  properties: { day: { type: 'string', description: 'A past UTC day, YYYY-MM-DD; default yesterday' } },
+} as const;
+
+/** A body that may be empty, read as `{}` (jsonBody). */
+function optionalBody(description: string, schema: object): RequestBodyDoc {
+  return { description, required: false, content: { 'application/json': schema } };
+}
+
+const ACTION = 'Answers 409 `MLSLO_ERR_LABEL_CONFLICT` when the item is held by another labeler, already labeled enough, flagged, or already acted on by this labeler.';
 
 export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { queue, sampler } = ctx.labeling;
 
-  app.get('/v1/labeling/queues', async (req) => {
+  app.get('/v1/labeling/queues', {
+    schema: {
+      ...operation({ id: 'listLabelingQueues', tag: 'labeling', summary: 'The labeling queues the key may work on', security: keyWith('labeler') }),
+      response: jsonResponses('One queue per service with labeling', QueuesResponseSchema),
+    },
+  }, async (req) => {
     const key = await ctx.auth.require(req, ['labeler']);
     const body: DeepReadonly<QueuesResponse> = { queues: await queue.queues(key) };
     return body;
   });
 
-  app.post('/v1/labeling/lease', async (req) => {
+  app.post('/v1/labeling/lease', {
+    config: { requestBody: optionalBody('Which service\'s queue; default any the key may label', LeaseRequestSchema) },
+    schema: {
+      ...operation({
+        id: 'leaseLabelingItem', tag: 'labeling', summary: 'Lease the next item to label', security: keyWith('labeler'),
+        description: 'The item is held for this labeler until `leasedUntil`; `item` is null when nothing is available.',
+      }),
+      response: jsonResponses('The leased item, with the request as served and the form to fill', LeaseResponseSchema),
+    },
+  }, async (req) => {
     const key = await ctx.auth.require(req, ['labeler']);
     const { service } = stringFields(jsonBody(req.body), ['service']);
     const item = await queue.lease(key, service);
@@ -75,20 +106,45 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return body;
   });
 
-  app.post<{ Params: { id: string } }>('/v1/labeling/items/:id/label', { schema: { params: ITEM_PARAMS } }, async (req) => {
+  app.post<{ Params: { id: string } }>('/v1/labeling/items/:id/label', {
+    config: { requestBody: { description: 'The label, fitting the item\'s form', required: true, content: { 'application/json': LabelSubmissionSchema } } },
+    schema: {
+      ...operation({
+        id: 'labelItem', tag: 'labeling', summary: 'Label a leased item', security: keyWith('labeler'),
+        description: 'Stored as a `human` outcome with id `label:<item id>:<key id>`; a retried submit answers the same and stores nothing new. '
+          + `A label that does not fit the item is 400 \`MLSLO_ERR_LABEL_INVALID\` with \`error.details.problems\`. ${ACTION}`,
+      }),
+      params: ITEM_PARAMS,
+      response: jsonResponses('The action taken', LabelActionResponseSchema),
+    },
+  }, async (req) => {
     const key = await ctx.auth.require(req, ['labeler']);
     const body: DeepReadonly<LabelActionResponse> = await queue.label(key, req.params.id, jsonBody(req.body));
     return body;
   });
 
-  app.post<{ Params: { id: string } }>('/v1/labeling/items/:id/skip', { schema: { params: ITEM_PARAMS } }, async (req) => {
+  app.post<{ Params: { id: string } }>('/v1/labeling/items/:id/skip', {
+    config: { requestBody: optionalBody('Nothing: an empty body or `{}`', SkipRequestSchema) },
+    schema: {
+      ...operation({ id: 'skipItem', tag: 'labeling', summary: 'Skip a leased item', description: ACTION, security: keyWith('labeler') }),
+      params: ITEM_PARAMS,
+      response: jsonResponses('The action taken', LabelActionResponseSchema),
+    },
+  }, async (req) => {
     const key = await ctx.auth.require(req, ['labeler']);
     stringFields(jsonBody(req.body), []);
     const body: DeepReadonly<LabelActionResponse> = await queue.skip(key, req.params.id);
     return body;
   });
 
-  app.post<{ Params: { id: string } }>('/v1/labeling/items/:id/flag', { schema: { params: ITEM_PARAMS } }, async (req) => {
+  app.post<{ Params: { id: string } }>('/v1/labeling/items/:id/flag', {
+    config: { requestBody: optionalBody('Why the item cannot be labeled', FlagRequestSchema) },
+    schema: {
+      ...operation({ id: 'flagItem', tag: 'labeling', summary: 'Flag a leased item as unlabelable', description: ACTION, security: keyWith('labeler') }),
+      params: ITEM_PARAMS,
+      response: jsonResponses('The action taken', LabelActionResponseSchema),
+    },
+  }, async (req) => {
     const key = await ctx.auth.require(req, ['labeler']);
     const { note } = stringFields(jsonBody(req.body), ['note']);
     const body: DeepReadonly<LabelActionResponse> = await queue.flag(key, req.params.id, note);
@@ -96,7 +152,15 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.post<{ Params: { name: string }; Querystring: { day?: string } }>('/v1/services/:name/labeling/sample', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { day: { type: 'string' } } } },
+    schema: {
+      ...operation({
+        id: 'sampleForLabeling', tag: 'labeling', summary: 'Run the labeling sampler for a day', security: keyWith('admin'),
+        description: 'Draws the day\'s stratified sample into the queue, as the daily job does (docs/labeling.md); a request already queued is not added again. No body.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: SAMPLE_QUERY,
+      response: jsonResponses('The draw and its allocation per stratum', SampleResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['admin'], spec.name);
@@ -115,7 +179,15 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string } }>('/v1/services/:name/labeling/agreement', {
-    schema: { querystring: WINDOW_QUERY },
+    schema: {
+      ...operation({
+        id: 'getLabelAgreement', tag: 'labeling', summary: 'Agreement between labelers', security: keyWith('read'),
+        description: 'Krippendorff\'s α over every labeler, Cohen\'s κ on overlap items, and per labeler.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: WINDOW_QUERY,
+      response: jsonResponses('The agreement report', AgreementResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
@@ -126,7 +198,15 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string } }>('/v1/services/:name/calibration', {
-    schema: { querystring: WINDOW_QUERY },
+    schema: {
+      ...operation({
+        id: 'getCalibration', tag: 'labeling', summary: 'Automatic quality signals against human verdicts', security: keyWith('read'),
+        description: 'For the judge, the feedback proxy and ground truth: agreement with the human verdict, κ, the confusion counts, and judge scores per criterion.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: WINDOW_QUERY,
+      response: jsonResponses('The calibration report', CalibrationResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);

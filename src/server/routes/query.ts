@@ -17,3 +17,12 @@ export function atOf(q: string | undefined, now: number): number {
   if (t > now) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`at` is in the future');
   return t;
 }
+
+/** `{name}` of the per-service routes. Any string gets through, so an unknown service is specOf's 404, as ever. */
+export const SERVICE_PARAMS = {
+  type: 'object', required: ['name'],
+  properties: { name: { type: 'string', description: 'The service: `metadata.name` of its spec' } },
+} as const;
+
+/** `?at=`, read by atOf. */
+export const AT_QUERY = { type: 'string', description: 'The as-of instant that ends the window, ISO-8601 with an explicit offset; default now, never in the future' } as const;

@@ -10,13 +10,18 @@ import { DAY_MS } from '../../core/spec.ts';
 import { sloWindowMs } from '../../engine/report.ts';
 import { serviceSeries, STEP_MS, type SeriesStep } from '../../engine/series.ts';
 import type { ServerContext } from '../context.ts';
-import type { SeriesResponse } from '../schemas/series.ts';
+import { jsonResponses, keyWith, operation } from '../openapi.ts';
+import { SeriesResponseSchema, type SeriesResponse } from '../schemas/series.ts';
 import { wire } from '../wire.ts';
-import { atOf, specOf } from './query.ts';
+import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
 
 const QUERY = {
   type: 'object', additionalProperties: false,
-  properties: { window: { type: 'string' }, step: { enum: ['1d', '1h'] }, at: { type: 'string' } },
+  properties: {
+    window: { type: 'string', description: 'Whole days (step 1d, at most 400d) or whole hours (step 1h, at most 14d); default the spec\'s window' },
+    step: { enum: ['1d', '1h'], description: 'Bucket size; default 1d for windows over 7 days, else 1h' },
+    at: AT_QUERY,
+  },
 } as const;
 
 /** Longest window per step: 400 daily points, 14 days of hourly ones. */
@@ -25,7 +30,16 @@ const UNIT: Readonly<Record<SeriesStep, string>> = { '1d': 'whole days such as 7
 
 export function seriesRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { name: string }; Querystring: { window?: string; step?: SeriesStep; at?: string } }>('/v1/services/:name/series', {
-    schema: { querystring: QUERY },
+    schema: {
+      ...operation({
+        id: 'getSeries', tag: 'services', summary: 'SLI time series and the error-budget burn-down', security: keyWith('read'),
+        description: 'Per UTC day or hour of the window: errors, latency, quality, composite and the feedback proxy SLI, and the budget left at each bucket\'s end '
+          + '(the last equals the report\'s `remaining`). Read from rollups in one pass (docs/api.md).',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: QUERY,
+      response: jsonResponses('The series', SeriesResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);

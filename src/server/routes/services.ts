@@ -5,17 +5,26 @@ import { MlsloError } from '../../core/errors.ts';
 import type { QualityBreakdown } from '../../core/quality-report.ts';
 import { serviceState } from '../../core/service-state.ts';
 import type { ServerContext } from '../context.ts';
-import { atOf, specOf } from './query.ts';
-import type { QualityResponse } from '../schemas/quality.ts';
-import type { ReportResponse } from '../schemas/report.ts';
-import type { ServicesResponse, ServiceSummary } from '../schemas/services.ts';
+import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
+import { jsonResponses, keyWith, operation } from '../openapi.ts';
+import { QualityResponseSchema, type QualityResponse } from '../schemas/quality.ts';
+import { ReportResponseSchema, type ReportResponse } from '../schemas/report.ts';
+import { ServicesResponseSchema, type ServicesResponse, type ServiceSummary } from '../schemas/services.ts';
 import { wire, type DeepReadonly } from '../wire.ts';
 
 // The rule lives in core so the public status page (routes/status.ts) applies the very same one.
 export { serviceState, type ServiceState } from '../../core/service-state.ts';
 
 export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/v1/services', async (req) => {
+  app.get('/v1/services', {
+    schema: {
+      ...operation({
+        id: 'listServices', tag: 'services', summary: 'Every service the key may read, with its headline numbers', security: keyWith('read'),
+        description: 'SLIs, budget left, quality status and firing alerts of each service over its SLO window, now. A key scoped to a service sees that one only.',
+      }),
+      response: jsonResponses('The services', ServicesResponseSchema),
+    },
+  }, async (req) => {
     const key = await ctx.auth.require(req, ['read']);
     const now = ctx.now();
     const services: Array<DeepReadonly<ServiceSummary>> = [];
@@ -37,7 +46,16 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string } }>('/v1/services/:name/report', {
-    schema: { querystring: windowQuerySchema({}) },
+    schema: {
+      ...operation({
+        id: 'getReport', tag: 'services', summary: 'The SLO report of a service', security: keyWith('read'),
+        description: 'Per dimension (errors, latency, quality) and the composite: objective, SLI with its interval, good and total, budget, remaining and burn rates per policy window; '
+          + 'with cohorts, model versions and the as-of instant (DESIGN §3.3). Only the labels known at `at` count.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: windowQuerySchema({}),
+      response: jsonResponses('The report', ReportResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
@@ -47,7 +65,19 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { name: string }; Querystring: { window?: string; at?: string; by?: string; attr?: string } }>('/v1/services/:name/quality', {
-    schema: { querystring: windowQuerySchema({ by: { enum: ['cohort', 'version', 'day'] }, attr: { type: 'string', minLength: 1 } }) },
+    schema: {
+      ...operation({
+        id: 'getQuality', tag: 'quality', summary: 'The quality document of a service', security: keyWith('read'),
+        description: 'The task\'s metrics with intervals, the estimated quality q̂ and its objectives (DESIGN §2.3–§2.5), optionally broken down by cohort, model version or UTC day, '
+          + 'each group flagged when below its objective or significantly worse than the rest.',
+      }),
+      params: SERVICE_PARAMS,
+      querystring: windowQuerySchema({
+        by: { enum: ['cohort', 'version', 'day'], description: 'Break the document down into groups; default none, or `cohort` when `attr` is given' },
+        attr: { type: 'string', minLength: 1, description: 'With `by=cohort`, only this declared cohort attribute (default every one); alone, it implies `by=cohort`' },
+      }),
+      response: jsonResponses('The quality document; `by` tells which groups it has', QualityResponseSchema),
+    },
   }, async (req) => {
     const spec = specOf(ctx, req.params.name);
     await ctx.auth.require(req, ['read'], spec.name);
@@ -61,8 +91,12 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 }
 
+/** `?window=&at=` (parseWindowQuery) and the route's `extra` parameters. */
 function windowQuerySchema(extra: Record<string, unknown>): Record<string, unknown> {
-  return { type: 'object', additionalProperties: false, properties: { window: { type: 'string' }, at: { type: 'string' }, ...extra } };
+  return {
+    type: 'object', additionalProperties: false,
+    properties: { window: { type: 'string', description: 'Whole minutes such as 30d, 6h or 5m, at most 400d; default the spec\'s window' }, at: AT_QUERY, ...extra },
+  };
 }
 
 /** `window` (whole minutes, at most 400d; default: the spec's window) and `at` (default now, never in the future). */

@@ -10,7 +10,8 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicStatus } from '../../engine/status.ts';
 import type { ServerContext } from '../context.ts';
-import type { StatusResponse } from '../schemas/status.ts';
+import { NO_KEY, operation, SERVER_ERRORS } from '../openapi.ts';
+import { StatusResponseSchema, type StatusResponse } from '../schemas/status.ts';
 import { renderStatusPage, STATUS_PAGE_CSP } from '../status-page.ts';
 import { wire } from '../wire.ts';
 
@@ -89,19 +90,49 @@ function send(req: FastifyRequest, reply: FastifyReply, page: Rendered, type: st
   return reply.type(type).send(page.body);
 }
 
+/** What every status response carries (see `send`). */
+const CACHE_HEADERS = {
+  etag: { type: 'string', description: 'Strong validator of the page in this coding; send it back as `If-None-Match`' },
+  'cache-control': { type: 'string', description: '`public, max-age=30, stale-while-revalidate=30`' },
+} as const;
+
+/** `response` of a status page served as `type` (the query string is ignored; gzip when accepted). */
+function pageResponses(type: string, schema: object, description: string) {
+  return {
+    200: { description, headers: CACHE_HEADERS, content: { [type]: { schema } } },
+    304: { description: '`If-None-Match` matches the current ETag: the page has not changed', headers: CACHE_HEADERS, type: 'null' },
+    ...SERVER_ERRORS,
+  };
+}
+
+const PAGE_DOC = 'Only services whose spec says `public: true`. Computed at most once per 30 seconds however many ask, revalidated with an ETag, gzip when accepted; the query string is ignored.';
+
 export function statusRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const cache = new StatusCache(async (at): Promise<StatusPages> => {
     const doc = await publicStatus({ store: ctx.store, specs: ctx.specs, report: (spec, t) => ctx.report(spec, undefined, t, t) }, at);
     return { html: rendered(renderStatusPage(doc)), json: rendered(JSON.stringify(wire<StatusResponse>()(doc))) };
   });
 
-  app.get('/status', async (req, reply) => {
+  app.get('/status', {
+    schema: {
+      ...operation({ id: 'getStatusPage', tag: 'status', summary: 'The public status page', description: PAGE_DOC, security: NO_KEY }),
+      response: pageResponses('text/html', { type: 'string' }, 'The page, HTML'),
+    },
+  }, async (req, reply) => {
     const { html } = await cache.get(ctx.now());
     void reply.header('content-security-policy', STATUS_PAGE_CSP).header('referrer-policy', 'no-referrer');
     return send(req, reply, html, 'text/html; charset=utf-8');
   });
 
-  app.get('/status.json', async (req, reply) => {
+  app.get('/status.json', {
+    schema: {
+      ...operation({
+        id: 'getStatus', tag: 'status', summary: 'The public status page as data', security: NO_KEY,
+        description: `${PAGE_DOC} Any site may read it (\`Access-Control-Allow-Origin: *\`).`,
+      }),
+      response: pageResponses('application/json', StatusResponseSchema, 'The status of the public services (docs/status-page.md)'),
+    },
+  }, async (req, reply) => {
     const { json } = await cache.get(ctx.now());
     // Other sites may embed the status (it is public and carries no credentials).
     void reply.header('access-control-allow-origin', '*');

@@ -15,6 +15,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
+/** The client's own paths: each serves index.html, and the client routes on from there. */
+export const APP_PATHS = ['/', '/login', '/services', '/services/*', '/labeling', '/labeling/*'] as const;
+export const ASSETS_PATH = '/assets/*';
+
+/** The dashboard's pages and files are not the API: the OpenAPI document leaves them out. */
+const HIDDEN = { hide: true };
+
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
@@ -87,11 +94,11 @@ export function webRoutes(app: FastifyInstance, distDir: string = WEB_DIST): voi
     }
   }
 
-  for (const path of ['/', '/login', '/services', '/services/*', '/labeling', '/labeling/*']) {
-    app.get(path, (_req, reply) => sendIndex(reply));
+  for (const path of APP_PATHS) {
+    app.get(path, { schema: HIDDEN }, (_req, reply) => sendIndex(reply));
   }
 
-  app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => {
+  app.get<{ Params: { '*': string } }>(ASSETS_PATH, { schema: HIDDEN }, async (req, reply) => {
     const name = req.params['*'];
     const ext = ASSET_NAME.exec(name)?.[1];
     const type = ext === undefined ? undefined : CONTENT_TYPES[ext];

@@ -22,13 +22,13 @@ export const AlertStateSchema = Type.Union([
 
 // ── hints ────────────────────────────────────────────────────────────────────────────────────────
 
-const VersionQualitySnapshot = Obj({ model: Type.String(), qHat: Type.Number(), interval: IntervalSchema, judged: Count });
+export const VersionQualitySnapshotSchema = Obj({ model: Type.String(), qHat: Type.Number(), interval: IntervalSchema, judged: Count });
 
 export const HintSchema = Type.Union([
   Obj({
     kind: Type.Literal('rollback'), from: Type.String(), to: Type.String(),
     evidence: Obj({
-      window: Type.String(), windowMs: Type.Number(), from: VersionQualitySnapshot, to: VersionQualitySnapshot,
+      window: Type.String(), windowMs: Type.Number(), from: VersionQualitySnapshotSchema, to: VersionQualitySnapshotSchema,
       basis: Type.Union([Type.Literal('worse-than-rest'), Type.Literal('disjoint-intervals')]),
       adjustedP: Nullable(Type.Number()),
     }),
@@ -43,7 +43,7 @@ export const HintSchema = Type.Union([
 // ── evidence ─────────────────────────────────────────────────────────────────────────────────────
 
 /** Which verdict-time window a quality burn rate was read from (widened while short of minSamples). */
-const VerdictWindowUse = Type.Union([
+export const VerdictWindowUseSchema = Type.Union([
   Obj({
     kind: Type.Literal('ok'), requestedMs: Type.Number(), usedMs: Type.Number(), used: Type.String(), widened: Type.Boolean(),
     verdicts: Count, qHat: Type.Number(),
@@ -51,7 +51,7 @@ const VerdictWindowUse = Type.Union([
   Obj({ kind: Type.Literal('insufficient'), requestedMs: Type.Number(), longestMs: Type.Number(), verdicts: Count }),
 ]);
 
-const BurnRowEvidence = Obj({
+export const BurnRowEvidenceSchema = Obj({
   policySeverity: SeveritySchema,
   longWindow: Type.String(),
   shortWindow: Type.String(),
@@ -63,10 +63,10 @@ const BurnRowEvidence = Obj({
   shortEvents: Count,
   fires: Type.Boolean(),
   /** Quality only. */
-  verdictWindows: Type.Optional(Obj({ long: VerdictWindowUse, short: VerdictWindowUse })),
+  verdictWindows: Type.Optional(Obj({ long: VerdictWindowUseSchema, short: VerdictWindowUseSchema })),
 });
 
-const BadByDimension = Obj({
+export const BadByDimensionSchema = Obj({
   window: Type.String(),
   windowMs: Type.Number(),
   errors: Count,
@@ -77,7 +77,7 @@ const BadByDimension = Obj({
   qualityEstimated: Type.Boolean(),
 });
 
-const Breakdowns = Obj({
+export const BreakdownsSchema = Obj({
   window: Type.String(),
   windowMs: Type.Number(),
   worstCohorts: Type.Array(Obj({
@@ -91,28 +91,28 @@ const Breakdowns = Obj({
   })),
 });
 
-const BurnEvidence = Obj({
+export const BurnEvidenceSchema = Obj({
   kind: Type.Literal('burn'),
   dimension: DimensionSchema,
   objective: Type.Number(),
   timeAxis: Type.Union([Type.Literal('request'), Type.Literal('verdict')]),
   policySource: Type.String(),
-  rows: Type.Array(BurnRowEvidence),
-  bad: BadByDimension,
+  rows: Type.Array(BurnRowEvidenceSchema),
+  bad: BadByDimensionSchema,
   /** Only while the condition holds. */
-  breakdowns: Type.Optional(Breakdowns),
+  breakdowns: Type.Optional(BreakdownsSchema),
 });
 
-const QualityObjectiveEvidence = Obj({
+export const QualityObjectiveEvidenceSchema = Obj({
   kind: Type.Literal('quality'),
   objective: ObjectiveResultSchema,
   cohort: Type.Optional(CohortRefSchema),
   window: Type.String(),
   windowMs: Type.Number(),
-  breakdowns: Type.Optional(Breakdowns),
+  breakdowns: Type.Optional(BreakdownsSchema),
 });
 
-const CoverageEvidence = Obj({
+export const CoverageEvidenceSchema = Obj({
   kind: Type.Literal('coverage'),
   window: Type.String(),
   windowMs: Type.Number(),
@@ -122,7 +122,7 @@ const CoverageEvidence = Obj({
   lookbackMs: Type.Number(),
 });
 
-const DriftEvidence = Obj({
+export const DriftEvidenceSchema = Obj({
   kind: Type.Literal('drift'),
   window: Type.String(),
   /** Baseline id. */
@@ -139,7 +139,7 @@ const DriftEvidence = Obj({
   model: Type.Optional(Type.String()),
 });
 
-const EvalEvidence = Obj({
+export const EvalEvidenceSchema = Obj({
   kind: Type.Literal('eval'),
   runId: Type.String(),
   comparedWith: Type.Union([
@@ -176,13 +176,13 @@ function alertOf<K extends string, Key extends TObject, Ev extends TObject>(kind
   });
 }
 
-export const AlertSchema = Type.Union([
-  alertOf('burn', keyOf('burn', { dimension: DimensionSchema }), BurnEvidence),
-  alertOf('quality', keyOf('quality', { objective: Type.String(), cohort: Type.Optional(CohortRefSchema) }), QualityObjectiveEvidence),
-  alertOf('coverage', keyOf('coverage', {}), CoverageEvidence),
-  alertOf('drift', keyOf('drift', { feature: Type.Optional(Type.String()) }), DriftEvidence),
-  alertOf('eval', keyOf('eval', { evalName: Type.String(), segment: Type.Optional(Type.String()) }), EvalEvidence),
-]);
+export const BurnAlertSchema = alertOf('burn', keyOf('burn', { dimension: DimensionSchema }), BurnEvidenceSchema);
+export const QualityAlertSchema = alertOf('quality', keyOf('quality', { objective: Type.String(), cohort: Type.Optional(CohortRefSchema) }), QualityObjectiveEvidenceSchema);
+export const CoverageAlertSchema = alertOf('coverage', keyOf('coverage', {}), CoverageEvidenceSchema);
+export const DriftAlertSchema = alertOf('drift', keyOf('drift', { feature: Type.Optional(Type.String()) }), DriftEvidenceSchema);
+export const EvalAlertSchema = alertOf('eval', keyOf('eval', { evalName: Type.String(), segment: Type.Optional(Type.String()) }), EvalEvidenceSchema);
+
+export const AlertSchema = Type.Union([BurnAlertSchema, QualityAlertSchema, CoverageAlertSchema, DriftAlertSchema, EvalAlertSchema]);
 
 /** Pending and firing alerts as last evaluated. */
 export const AlertsResponseSchema = Obj({ alerts: Type.Array(AlertSchema) });

@@ -2,7 +2,8 @@
  * Golden sets, eval runs and production replays (DESIGN §2.7, docs/evals.md):
  * `PUT /v1/services/{name}/golden-sets/{set}` (JSONL upload), `GET /v1/services/{name}/golden-sets`,
  * `POST /v1/services/{name}/evals` (start a run), `GET /v1/services/{name}/evals`, `GET /v1/evals/{id}`,
- * `GET /v1/evals/{id}/results`, `POST /v1/services/{name}/replays`.
+ * `GET /v1/evals/{id}/results`, `POST /v1/services/{name}/replays`; and the request bodies the handlers read
+ * (routes/evals.ts checks them by hand: every body arrives as bytes).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Count, IntervalSchema, IsoTime, Nullable, Obj } from './common.ts';
@@ -124,6 +125,33 @@ export const EvalResultSchema = Obj({
 
 export const EvalResultsResponseSchema = Obj({ runId: Type.String(), offset: Count, results: Type.Array(EvalResultSchema) });
 
+/** One line of a golden-set upload (docs/evals.md); without `id`, an example is `line-<n>`. */
+export const GoldenExampleSchema = Type.Object({
+  id: Type.Optional(Type.String()),
+  input: Type.Unknown(),
+  /** The true label, relevant items, or true value; optional for generative services (the judge scores the output). */
+  expected: Type.Optional(Type.Unknown()),
+  segment: Type.Optional(Type.String()),
+});
+
+/** Who started a run, recorded with it: a short lower-case word; default `api`. */
+const TriggerSchema = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' });
+const NameSchema = Type.String({ minLength: 1, maxLength: 200 });
+
+/** `POST /v1/services/{name}/evals`. */
+export const StartEvalRequestSchema = Obj({ goldenSet: NameSchema, trigger: Type.Optional(TriggerSchema) });
+
+/** `POST /v1/services/{name}/replays`: requests served in [from, to) (default the last 7 days), a sample of `size`. */
+export const StartReplayRequestSchema = Obj({
+  /** An endpoint of `spec.evals.endpoints`. */
+  endpoint: NameSchema,
+  /** ISO-8601 with an explicit offset. */
+  from: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  to: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 500 })),
+  trigger: Type.Optional(TriggerSchema),
+});
+
 export type GoldenSet = Static<typeof GoldenSetSchema>;
 export type GoldenSetsResponse = Static<typeof GoldenSetsResponseSchema>;
 export type GoldenSetUploadResponse = Static<typeof GoldenSetUploadResponseSchema>;
@@ -136,3 +164,5 @@ export type EvalSummary = NonNullable<EvalRun['summary']>;
 export type EvalRunsResponse = Static<typeof EvalRunsResponseSchema>;
 export type EvalResult = Static<typeof EvalResultSchema>;
 export type EvalResultsResponse = Static<typeof EvalResultsResponseSchema>;
+export type StartEvalRequest = Static<typeof StartEvalRequestSchema>;
+export type StartReplayRequest = Static<typeof StartReplayRequestSchema>;

@@ -1,4 +1,7 @@
-/** `GET /v1/info` — what a client needs to know about the server it talks to; `GET /v1/whoami` — about its key. */
+/**
+ * `GET /v1/info` — what a client needs to know about the server it talks to; `GET /v1/whoami` — about its key;
+ * `GET /healthz` — whether it is up.
+ */
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoTime, Nullable, Obj } from './common.ts';
 
@@ -27,6 +30,10 @@ export const WhoamiResponseSchema = Obj({
   demo: DemoSchema,
 });
 
+/** Answered without a key once the server is ready. */
+export const HealthResponseSchema = Obj({ status: Type.Literal('ok') });
+
 export type InfoResponse = Static<typeof InfoResponseSchema>;
 export type Role = Static<typeof RoleSchema>;
 export type WhoamiResponse = Static<typeof WhoamiResponseSchema>;
+export type HealthResponse = Static<typeof HealthResponseSchema>;

@@ -54,6 +54,15 @@ export const LabelSubmissionSchema = Type.Union([
   Obj({ scores: Type.Record(Type.String(), Type.Number()) }),
 ]);
 
+/** `POST /v1/labeling/lease`: the next item of one service's queue, or of any the key may label. */
+export const LeaseRequestSchema = Obj({ service: Type.Optional(Type.String()) });
+
+/** `POST /v1/labeling/items/{id}/flag`: why the item cannot be labeled. */
+export const FlagRequestSchema = Obj({ note: Type.Optional(Type.String()) });
+
+/** `POST /v1/labeling/items/{id}/skip` takes no field. */
+export const SkipRequestSchema = Obj({});
+
 export const LabelActionResponseSchema = Obj({
   itemId: Type.String(),
   action: Type.Union([Type.Literal('label'), Type.Literal('skip'), Type.Literal('flag')]),
@@ -125,6 +134,8 @@ export type LabelForm = Static<typeof LabelFormSchema>;
 export type LeasedItem = Static<typeof LeasedItemSchema>;
 export type LeaseResponse = Static<typeof LeaseResponseSchema>;
 export type LabelSubmission = Static<typeof LabelSubmissionSchema>;
+export type LeaseRequest = Static<typeof LeaseRequestSchema>;
+export type FlagRequest = Static<typeof FlagRequestSchema>;
 export type LabelActionResponse = Static<typeof LabelActionResponseSchema>;
 export type SampleResponse = Static<typeof SampleResponseSchema>;
 export type AgreementResponse = Static<typeof AgreementResponseSchema>;
