@@ -49,6 +49,8 @@ export interface Plan {
 }
 
 const MINUTE = 60_000;
+/** The empty list, shared (most requests have no outcomes). */
+const NONE: readonly never[] = [];
 
 function sameVerdict(a: Verdict | undefined, b: Verdict | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -194,9 +196,15 @@ export function planIngest(
   resolveCohort: CohortResolver,
 ): Plan {
   const batches = new Map<number, BatchOutcome>();
+  // Items come grouped by ticket: remember the last one.
+  let lastTicket = -1;
+  let lastBatch: BatchOutcome | undefined;
   const batchOf = (ticket: number): BatchOutcome => {
+    if (ticket === lastTicket && lastBatch !== undefined) return lastBatch;
     let b = batches.get(ticket);
     if (b === undefined) batches.set(ticket, (b = { accepted: 0, duplicates: 0, rejected: [] }));
+    lastTicket = ticket;
+    lastBatch = b;
     return b;
   };
   const fresh = new Map<string, FreshInference>();
@@ -254,8 +262,8 @@ export function planIngest(
   for (const r of touched) {
     const stored = snapshot.inferences.get(r);
     const isNew = fresh.get(r);
-    const newOutcomes = outcomesByRequest.get(r) ?? [];
-    const oldOutcomes: readonly StoredOutcome[] = snapshot.outcomesByRequest.get(r) ?? [];
+    const newOutcomes = outcomesByRequest.get(r) ?? NONE;
+    const oldOutcomes: readonly StoredOutcome[] = snapshot.outcomesByRequest.get(r) ?? NONE;
     const n: NewInference | undefined = isNew ?? stored;
     for (const o of newOutcomes) write.outcomes.push({ event: o.event, contentHash: o.contentHash, joined: n !== undefined, body: o.body });
     if (n === undefined) continue; // orphans: held until their inference arrives (§2.3)

@@ -83,7 +83,7 @@ export function toJson(v: unknown): string {
 
 /** An object with these own members, `__proto__` included (assignment would set the prototype instead). */
 export function own(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
-  return Object.fromEntries(entries) as Record<string, unknown>;
+  return Object.fromEntries(entries);
 }
 
 function withMember(o: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
@@ -205,7 +205,7 @@ export const outcomeArb: fc.Arbitrary<Draft> = fc.record({
   annotator: fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }), { nil: undefined }),
   payload: payloadArb,
 }).map((g) => {
-  const entries: [string, unknown][] = [['kind', 'outcome'], ['service', g.service], ['ts', g.ts.text], ['source', g.source], g.payload];
+  const entries: [string, unknown][] = [['kind', 'outcome'], ['service', g.service], ['ts', g.ts.text], ['source', g.source], [...g.payload]];
   if (g.samplingProb !== undefined) entries.push(['samplingProb', g.samplingProb]);
   if (g.annotator !== undefined) entries.push(['annotator', g.annotator]);
   return { item: own(entries), tsMs: g.ts.ms };
@@ -306,9 +306,10 @@ export function mutate(d: Draft, m: Mutation): Entry {
     }
     case 'wrongAttrType': {
       // A member of a free-keyed map, or an element of a list, with a value of the wrong JSON type.
-      const inside = inf
-        ? [['input', [true, null, [], {}]], ['cohort', [null, [], {}]], ['features', [[], {}, deepObject(DEEP)]], ['prediction', []]] as const
-        : [['scores', ['x', true, null, [], {}]], ['label', []], ['relevant', []], ['feedback', []]] as const;
+      type Where = 'input' | 'cohort' | 'features' | 'prediction' | 'scores' | 'label' | 'relevant' | 'feedback';
+      const inside: ReadonlyArray<readonly [Where, readonly unknown[]]> = inf
+        ? [['input', [true, null, [], {}]], ['cohort', [null, [], {}]], ['features', [[], {}, deepObject(DEEP)]], ['prediction', []]]
+        : [['scores', ['x', true, null, [], {}]], ['label', []], ['relevant', []], ['feedback', []]];
       const [where, pool] = choose(inside, m.pick);
       if (where === 'prediction' && item.status === 'ok') {
         const bad = choose([true, null, 1.5, [], {}], m.pick2);
@@ -461,6 +462,7 @@ export function respelled(item: Record<string, unknown>, tsMs: number, offsetMin
 
 /** A stored item with other content under the same identity: `conflict` at `/id`. */
 export function changed(item: Record<string, unknown>): Record<string, unknown> {
-  if (item.kind === 'inference') return withMember(item, 'model', `${String(item.model ?? '')}-changed`);
-  return withMember(item, 'annotator', `${String(item.annotator ?? '')}-changed`.slice(0, 100));
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  if (item.kind === 'inference') return withMember(item, 'model', `${text(item.model)}-changed`);
+  return withMember(item, 'annotator', `${text(item.annotator)}-changed`.slice(0, 100));
 }

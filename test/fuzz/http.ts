@@ -21,7 +21,11 @@ function asJson(text: string): unknown {
   }
 }
 
-/** POSTs `body` with exactly `headers` (plus Content-Length); undefined values are left out. */
+/**
+ * POSTs `body` with exactly `headers` (plus Content-Length); undefined values are left out. A server
+ * that refuses a body before reading it all and closes may reset the connection under the rest of the
+ * upload, and the kernel then drops its answer unread: that is status 0.
+ */
 export function post(url: string, path: string, body: Buffer, headers: Record<string, string | undefined>): Promise<Answer> {
   const h: Record<string, string> = { 'content-length': String(body.length) };
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) h[k] = v;
@@ -35,8 +39,10 @@ export function post(url: string, path: string, body: Buffer, headers: Record<st
       });
       res.on('error', reject);
     });
-    // The server may answer (413) and close before it has read the whole body.
-    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : reject(e)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ECONNRESET') resolve({ status: 0, headers: {}, text: `connection reset (${e.code})`, json: undefined });
+      else reject(e);
+    });
     req.end(body);
   });
 }
@@ -65,4 +71,14 @@ export function raw(url: string, head: string, body: Buffer, endAfter = true): P
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
     });
   });
+}
+
+/** `n` bytes of spaces in 1 MiB chunks of HTTP/1.1 chunked encoding, without the final empty chunk. */
+export function chunkedBody(n: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let left = n; left > 0; left -= 1024 * 1024) {
+    const size = Math.min(left, 1024 * 1024);
+    parts.push(Buffer.from(`${size.toString(16)}\r\n`), Buffer.alloc(size, 0x20), Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
 }

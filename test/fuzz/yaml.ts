@@ -169,7 +169,6 @@ export function findNode(doc: Document, pointer: string, offset = -1): Found {
   let key: Node | undefined;
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i]!;
-    const last = i === ts.length - 1;
     if (isMap(cur)) {
       const pairs = cur.items.filter((p) => {
         const k = deref(doc, p.key);
