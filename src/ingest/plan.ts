@@ -116,7 +116,7 @@ class RollupBuilder {
   cellsFor(spec: ServiceSpec, e: InferenceEvent): RollupCell[] {
     const g = this.group(e.service, Math.floor(e.ts / MINUTE) * MINUTE, e.model);
     const out = [g.whole];
-    for (const attr of spec.cohorts) {
+    for (const attr of uniqueCohorts(spec)) {
       const v = e.cohort[attr];
       if (v === undefined) continue;
       const value = this.resolve(e.service, attr, v, spec.cohortCap);
@@ -150,6 +150,15 @@ class RollupBuilder {
   deltas(): RollupDelta[] {
     return this.order;
   }
+}
+
+/** The spec's cohort attributes, each once (as cohortOf's record has them), per spec. */
+const cohortsOf = new WeakMap<ServiceSpec, readonly string[]>();
+
+function uniqueCohorts(spec: ServiceSpec): readonly string[] {
+  let c = cohortsOf.get(spec);
+  if (c === undefined) cohortsOf.set(spec, (c = [...new Set(spec.cohorts)]));
+  return c;
 }
 
 /** Latency threshold per input class name, per spec (specs are immutable once loaded). */
