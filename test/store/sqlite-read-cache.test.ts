@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { addLatency } from '../../src/core/latency-sketch.ts';
 import { classAcc, createCell, type RollupCell } from '../../src/core/rollup.ts';
 import type { IngestWrite, Resolution, RollupDelta, RollupRow, Store } from '../../src/store/port.ts';
+import { RollupReadCache } from '../../src/store/sqlite/rollup-cache.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 const MINUTE = 60_000;
@@ -110,5 +111,21 @@ describe('sqlite rollup read cache', () => {
       await plain.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('stays within its byte budget, least recently used out first', () => {
+    const cache = new RollupReadCache<number>(1000, (n) => n);
+    cache.set('a', [300]);
+    cache.set('b', [300]);
+    assert.deepEqual(cache.get('a'), [300], 'a is now the most recently used');
+    cache.set('c', [300]);
+    assert.ok(cache.bytes <= 1000, `${cache.bytes} bytes held`);
+    assert.equal(cache.get('b'), undefined, 'b was the least recently used');
+    assert.deepEqual(cache.get('a'), [300]);
+    assert.deepEqual(cache.get('c'), [300]);
+    cache.set('huge', [5000]);
+    assert.ok(cache.bytes <= 1000, 'an entry larger than the budget is not kept');
+    cache.clear();
+    assert.equal(cache.bytes, 0);
   });
 });

@@ -49,20 +49,26 @@ export class RollupCache {
  * ingest wrote since (the open minute, hour and day) are read again. Entries hold one bucket's rows of
  * one query shape (cohorts or whole-service only, with or without sketches). The owner invalidates a
  * bucket whenever a commit writes a row of it, and clears everything when a commit fails or another
- * connection committed (data_version). Bounded by the number of rows held, least recently used first.
- * The rows are shared between reads: callers only read them (Store.readRollups).
+ * connection committed (data_version). Bounded by the approximate bytes held (`weigh`), least recently
+ * used first. The rows are shared between reads: callers only read them (Store.readRollups).
  */
 export class RollupReadCache<Row> {
-  readonly #maxRows: number;
-  #rows = 0;
-  readonly #map = new Map<string, readonly Row[]>();
+  readonly #maxBytes: number;
+  readonly #weigh: (row: Row) => number;
+  #bytes = 0;
+  readonly #map = new Map<string, { readonly rows: readonly Row[]; readonly bytes: number }>();
 
-  constructor(maxRows: number) {
-    this.#maxRows = maxRows;
+  constructor(maxBytes: number, weigh: (row: Row) => number) {
+    this.#maxBytes = maxBytes;
+    this.#weigh = weigh;
   }
 
   get enabled(): boolean {
-    return this.#maxRows > 0;
+    return this.#maxBytes > 0;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
   }
 
   static key(resolution: string, service: string, bucket: number, cohorts: boolean, sketches: boolean): string {
@@ -70,21 +76,22 @@ export class RollupReadCache<Row> {
   }
 
   get(key: string): readonly Row[] | undefined {
-    const rows = this.#map.get(key);
-    if (rows !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, rows);
-    }
-    return rows;
+    const e = this.#map.get(key);
+    if (e === undefined) return undefined;
+    this.#map.delete(key);
+    this.#map.set(key, e);
+    return e.rows;
   }
 
   set(key: string, rows: readonly Row[]): void {
-    if (this.#maxRows <= 0) return;
+    if (this.#maxBytes <= 0) return;
     this.#drop(key);
-    this.#map.set(key, rows);
-    this.#rows += rows.length + 1; // an empty bucket costs an entry too
+    let bytes = 100; // the entry itself: an empty bucket is cached too
+    for (const r of rows) bytes += this.#weigh(r);
+    this.#map.set(key, { rows, bytes });
+    this.#bytes += bytes;
     for (const [k] of this.#map) {
-      if (this.#rows <= this.#maxRows) break;
+      if (this.#bytes <= this.#maxBytes) break;
       this.#drop(k);
     }
   }
@@ -97,13 +104,13 @@ export class RollupReadCache<Row> {
 
   clear(): void {
     this.#map.clear();
-    this.#rows = 0;
+    this.#bytes = 0;
   }
 
   #drop(key: string): void {
     const had = this.#map.get(key);
     if (had === undefined) return;
     this.#map.delete(key);
-    this.#rows -= had.length + 1;
+    this.#bytes -= had.bytes;
   }
 }

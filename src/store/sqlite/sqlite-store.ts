@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { decodeHistogram, encodeHistogram, mergeInto } from '../../core/drift/histogram.ts';
 import type { InferenceEvent } from '../../core/event.ts';
 import { MlsloError } from '../../core/errors.ts';
+import { sketchBytes } from '../../core/latency-sketch.ts';
 import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
@@ -64,12 +65,19 @@ export interface SqliteSettings {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
-/** Decoded rollup rows kept for reads (RollupReadCache): a few 30-day reports of a few services. */
-const READ_CACHE_ROWS = 50_000;
+/** Decoded rollup rows kept for reads (RollupReadCache), in approximate heap bytes: a 30-day report with 20 cohort values holds ~2 MB. */
+const READ_CACHE_BYTES = 64 * 1024 * 1024;
 /** Ranges of more buckets than this bypass the read cache (one SQL query, nothing kept). */
 const READ_CACHE_MAX_BUCKETS = 1024;
 /** Ids per IN list; statement sizes are powers of two up to this, padded with an impossible hash (-1). */
 const CHUNK = 512;
+
+/** Approximate heap bytes of a decoded rollup row: fixed fields plus each class's sketch bins. */
+function rowBytes(r: RollupRow): number {
+  let n = 400;
+  for (const k in r.cell.classes) n += 100 + sketchBytes(r.cell.classes[k]!.sketch);
+  return n;
+}
 
 function padSize(n: number): number {
   let s = 1;
@@ -98,7 +106,7 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#st = statements;
     this.#cache = new RollupCache(cacheEntries);
-    this.#reads = new RollupReadCache(cacheEntries > 0 ? READ_CACHE_ROWS : 0);
+    this.#reads = new RollupReadCache(cacheEntries > 0 ? READ_CACHE_BYTES : 0, rowBytes);
     this.#dataVersion = dataVersion;
     this.#readDataVersion = dataVersion;
     this.#commit = db.transaction((w: IngestWrite) => this.#write(w));
