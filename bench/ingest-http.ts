@@ -78,9 +78,8 @@ function pick(rnd: () => number, values: readonly string[], weights: readonly nu
  * client_error), ~10% ground-truth outcomes with samplingProb 0.1 for earlier ok requests. Ids are unique
  * across the run; timestamps rise evenly through the last hour.
  */
-export function generatePayloads(requests: number, perRequest: number, seed = 7): Buffer[] {
+export function generatePayloads(requests: number, perRequest: number, seed = 7, tag = Date.now().toString(36)): Buffer[] {
   const rnd = rng(seed);
-  const tag = Date.now().toString(36);
   const total = requests * perRequest;
   const now = Date.now();
   const start = now - 58 * 60_000; // the last hour, with two minutes of slack for generation time
@@ -149,14 +148,14 @@ export function parseRate(payloads: readonly Buffer[]): { rate: number; cpuUsPer
   return { rate: n / (ms / 1000), cpuUsPerEvent: (cpu.user + cpu.system) / n };
 }
 
-interface Sent {
+export interface Sent {
   readonly index: number;
   readonly start: number;
   readonly end: number;
   readonly items: number;
 }
 
-async function post(url: string, key: string, body: Buffer, items: number, index: number): Promise<Sent> {
+export async function post(url: string, key: string, body: Buffer, items: number, index: number): Promise<Sent> {
   const start = performance.now();
   const res = await fetch(`${url}/v1/events`, {
     method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${key}` },
@@ -171,7 +170,7 @@ async function post(url: string, key: string, body: Buffer, items: number, index
   return { index, start, end, items };
 }
 
-function countLines(b: Buffer): number {
+export function countLines(b: Buffer): number {
   let n = 1;
   for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
   return n;

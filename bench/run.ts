@@ -2,13 +2,15 @@
  * `npm run bench`: the DESIGN §5 bars, printed as ratios against baselines measured in the same run
  * (absolute numbers swing 2–3× on a shared machine; the ratios are what to compare).
  *
- *   node --import tsx bench/run.ts [--events N] [--quick] [--only ingest|report|drift] [--concurrency N]
+ *   node --import tsx bench/run.ts [--events N] [--quick] [--only ingest|report|drift|memory] [--memory] [--concurrency N]
  *                                  [--per-request N] [--days N] [--runs N] [--raw-events N] [--profile DIR]
  *                                  [--rows N] [--baseline-rows N] [--python PATH] [--no-install]
+ *                                  [--memory-events N] [--memory-template N]
  *
  * (a) bench/ingest-http.ts — HTTP → SQLite (durable) into a server child vs this process's JSON.parse rate.
  * (b) bench/report.ts      — serviceReport for 30 days × 1M events/day × 20 cohorts vs SQL over raw events.
  * (c) bench/drift.ts       — drift of 1M rows × 20 features against a 100k-row baseline vs scipy (issue 5).
+ * (d) bench/memory.ts      — with --memory (or --only memory): server RSS at 10M, 20M and 30M events over HTTP.
  * See docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { runIngestBench, type IngestResult } from './ingest-http.ts';
 import { runReportBench, type ReportResult } from './report.ts';
 import { DEFAULT_PYTHON, fmtR, runDriftBench, type DriftResult } from './drift.ts';
+import { runMemoryBench, type MemoryResult } from './memory.ts';
 import { fmtInt, fmtMiB, fmtMs, fmtPct, fmtRatio } from './lib/stats.ts';
 
 const { values } = parseArgs({
@@ -35,17 +38,23 @@ const { values } = parseArgs({
     'baseline-rows': { type: 'string' },
     python: { type: 'string' },
     'no-install': { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
+    'memory-events': { type: 'string' },
+    'memory-template': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`usage: npm run bench -- [--events N] [--quick] [--only ingest|report|drift] [--concurrency N] [--per-request N]
+  process.stdout.write(`usage: npm run bench -- [--events N] [--quick] [--only ingest|report|drift|memory] [--memory] [--concurrency N] [--per-request N]
                         [--days N] [--per-day N] [--runs N] [--raw-events N] [--profile DIR]
-                        [--rows N] [--baseline-rows N] [--python PATH] [--no-install]
+                        [--rows N] [--baseline-rows N] [--python PATH] [--no-install] [--memory-events N] [--memory-template N]
   --events N       events posted in the ingest benchmark (default 1,000,000; quick 40,000)
   --quick          small sizes for a smoke run (~30 s)
-  --only X         run only the ingest, the report or the drift benchmark
+  --only X         run only the ingest, the report, the drift or the memory benchmark
+  --memory         also run the memory benchmark: server RSS at 1/3, 2/3 and 3/3 of --memory-events over HTTP (long: see docs/benchmarks.md)
+  --memory-events N  events posted by the memory benchmark (default 30,000,000; quick 300,000)
+  --memory-template N  requests generated once and re-sent with new ids each round (default 100)
   --profile DIR    write a CPU profile of the server child to DIR and print its top functions by self time
   --rows N         drift: production rows (default 1,000,000; quick 100,000)
   --baseline-rows N  drift: baseline rows (default 100,000; quick 10,000)
@@ -67,8 +76,8 @@ function num(v: string | undefined, dflt: number, name: string): number {
 
 const quick = values.quick;
 const only = values.only;
-if (only !== undefined && only !== 'ingest' && only !== 'report' && only !== 'drift') {
-  process.stderr.write('bench: --only must be ingest, report or drift\n');
+if (only !== undefined && only !== 'ingest' && only !== 'report' && only !== 'drift' && only !== 'memory') {
+  process.stderr.write('bench: --only must be ingest, report, drift or memory\n');
   process.exit(2);
 }
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -98,15 +107,24 @@ const driftOpts = {
   log,
   ...(values.python === undefined ? {} : { python: values.python }),
 };
+const memoryOpts = {
+  events: num(values['memory-events'], quick ? 300_000 : 30_000_000, 'memory-events'),
+  perRequest: ingestOpts.perRequest,
+  concurrency: ingestOpts.concurrency,
+  templateRequests: num(values['memory-template'], 100, 'memory-template'),
+  log,
+};
 if (ingestOpts.cpuProfDir !== undefined) mkdirSync(ingestOpts.cpuProfDir, { recursive: true });
 
 log(`mlslo bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}`);
 let ingest: IngestResult | undefined;
 let report: ReportResult | undefined;
 let drift: DriftResult | undefined;
+let memory: MemoryResult | undefined;
 if (only === undefined || only === 'ingest') ingest = await runIngestBench(ingestOpts);
 if (only === undefined || only === 'report') report = await runReportBench(reportOpts);
 if (only === undefined || only === 'drift') drift = await runDriftBench(driftOpts);
+if (only === 'memory' || (only === undefined && values.memory)) memory = await runMemoryBench(memoryOpts);
 
 const lines: string[] = ['', '==== summary (ratios are the result; absolute figures are noisy on a shared machine) ===='];
 if (ingest !== undefined) {
@@ -141,6 +159,18 @@ if (drift !== undefined) {
       (d.ratioEval === undefined || d.ratioFoldEval === undefined ? `ratio n/a (scipy skipped: ${d.scipySkipped ?? ''})` : `ratio scipy/evaluation ${fmtR(d.ratioEval)}  scipy/(fold + evaluation) ${fmtR(d.ratioFoldEval)}`),
     `  best of ${d.runs} each side; evaluation = prepareFeature ${fmtMs(d.prepareMs)} (cached per baseline by the engine) + featureDrift & datasetDrift ${fmtMs(d.featureDriftMs)}; ` +
       `agreement with ${d.scipy === undefined ? 'mlslo exact (scipy skipped)' : 'scipy and mlslo exact'}: ${d.agree ? 'OK' : `MISMATCH (${d.mismatches.length})`}`,
+  );
+}
+if (memory !== undefined) {
+  const m = memory;
+  const size = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(n % 1e6 === 0 ? 0 : 1)}M` : `${fmtInt(n / 1e3)}k`);
+  const sign = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const first = m.checkpoints[0]!.rssKiB;
+  lines.push(
+    `memory (server RSS at ${m.checkpoints.map((c) => size(c.events)).join(' / ')} events)   ${m.checkpoints.map((c) => fmtMiB(c.rssKiB)).join(' / ')}   ` +
+      `change ${m.checkpoints.slice(1).map((c) => sign(c.rssKiB / first - 1)).join(' / ')}   (target ±10%)`,
+    `  ${fmtInt(m.events)} events over HTTP in ${(m.wallMs / 60_000).toFixed(1)} min (${fmtInt(m.rate)} events/s; per tenth of the run ${m.tenthRates.map(fmtInt).join(' / ')} events/s); ` +
+      `RSS before ${fmtMiB(m.rssBeforeKiB)}, peak ${fmtMiB(m.hwmKiB)}; server CPU ${m.serverCpuUsPerEvent === undefined ? 'n/a' : `${m.serverCpuUsPerEvent.toFixed(1)} µs/event`}; data dir ${(m.dbBytes / 1e9).toFixed(1)} GB`,
   );
 }
 if (ingest?.profile !== undefined) {

@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isMlsloError } from '../core/errors.ts';
 import { alertsCommand } from './commands/alerts.ts';
 import { baselineUploadCommand, baselineWindowCommand } from './commands/baseline.ts';
-import { keysCreateCommand } from './commands/keys.ts';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.ts';
 import { addLabelingCommands } from './commands/labeling.ts';
 import { driftCommand } from './commands/drift.ts';
 import { addEvalCommands } from './commands/eval-cli.ts';
@@ -58,6 +58,15 @@ export function buildProgram(): Command {
     .option('--service <name>', 'limit the key to one service')
     .option('--data <dir>', 'data directory (default ./data)', './data')
     .action(keysCreateCommand);
+  keys.command('list')
+    .description('list API keys: id, role, service scope, creation time (secrets are not stored)')
+    .option('--data <dir>', 'data directory (default ./data)', './data')
+    .action(keysListCommand);
+  keys.command('revoke')
+    .description('revoke an API key by id; a running server refuses it from the next request')
+    .argument('<id>', 'the key id (`keys create` prints it, `keys list` shows it)')
+    .option('--data <dir>', 'data directory (default ./data)', './data')
+    .action(keysRevokeCommand);
 
   program.command('validate')
     .description('check service spec files; prints every problem as FILE:LINE:COL: /pointer: message; exit 1 if any')

@@ -41,6 +41,7 @@ export const ERRORS = {
   MLSLO_ERR_OVERLOADED: { category: 'overloaded', message: 'the server is busy; retry after the given delay' },
   MLSLO_ERR_STORE_UNAVAILABLE: { category: 'unavailable', message: 'storage cannot accept writes' },
   MLSLO_ERR_STORE_FULL: { category: 'unavailable', message: 'storage is full' },
+  MLSLO_ERR_STORE_CORRUPT: { category: 'unavailable', message: 'the data file is damaged and mlslo will not serve from it' },
   MLSLO_ERR_CLIENT_UNREACHABLE: { category: 'unavailable', message: 'the mlslo server cannot be reached' },
   MLSLO_ERR_TARGET_REFUSED: { category: 'forbidden', message: 'the notification target is refused' },
   MLSLO_ERR_GOLDEN_SET_INVALID: { category: 'invalid', message: 'the golden set upload holds no valid example' },

@@ -127,7 +127,16 @@ export class Evaluator {
       for (const [id, k] of known) if (k.condition.service === spec.name && !seen.has(id)) step({ ...k.condition, holds: false, at });
       await this.retrain.evaluate(spec, this.opts.policyOf(spec), input, at, now, drifting);
     }
-    if (records.length > 0) await this.opts.store.saveAlerts(records, transitions, deliveries);
+    if (records.length > 0) {
+      try {
+        await this.opts.store.saveAlerts(records, transitions, deliveries);
+      } catch (e) {
+        // The states above moved in memory only: forget them and reload what the store holds, so the next
+        // evaluation makes the same transitions again and their notices are not lost (e.g. disk full).
+        this.known = undefined;
+        throw e;
+      }
+    }
     return this.active();
   }
 

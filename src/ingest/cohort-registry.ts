@@ -4,6 +4,11 @@
  * whatever clients send. The known values are loaded from the store once per service and then kept
  * here, in the single writer. (The contract says "200 values by traffic": the first values seen are
  * used instead, which needs no second pass; a reassignment by traffic would need a rollup rewrite.)
+ *
+ * What is remembered is capped too: at most `cap` values and `(other)` per service and declared
+ * attribute — a folded value is never stored. There is no registry table: `load` reads the distinct
+ * values of the day rollups, which hold only kept values and `(other)`. Lowering `cohortCap` keeps the
+ * values that already have rows and folds every new one (docs/reliability.md, "Cardinality").
  */
 import type { Store } from '../store/port.ts';
 

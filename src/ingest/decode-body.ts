@@ -3,6 +3,7 @@
  * rejected as that item alone; optionally gzip, inflated with a hard output cap so a gzip bomb costs
  * bounded memory. Limits: bytes after decompression and items per request.
  */
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { MlsloError } from '../core/errors.ts';
 
@@ -43,6 +44,14 @@ export function inflate(body: Buffer, encoding: string | undefined, limits: Pick
   }
 }
 
+function parseLine(line: string): DecodedItem {
+  try {
+    return JSON.parse(line) as DecodedItem;
+  } catch (e) {
+    return badLine((e as Error).message);
+  }
+}
+
 function parseNdjson(text: string, limits: BodyLimits): DecodedItem[] {
   const items: DecodedItem[] = [];
   let start = 0;
@@ -53,22 +62,50 @@ function parseNdjson(text: string, limits: BodyLimits): DecodedItem[] {
     start = end + 1;
     if (line === '') continue; // blank lines are not items and take no index
     if (items.length === limits.maxItems) throw new MlsloError('MLSLO_ERR_TOO_MANY_ITEMS', `at most ${limits.maxItems} items a request`);
-    try {
-      items.push(JSON.parse(line));
-    } catch (e) {
-      items.push(badLine((e as Error).message));
-    }
+    items.push(parseLine(line));
   }
   return items;
 }
 
+/**
+ * NDJSON whose bytes are not all UTF-8 (the rare case; `parseNdjson` is the fast path): each line is
+ * checked alone, and a line that is not UTF-8 is not JSON (RFC 8259 §8.1). A newline byte never occurs
+ * inside a UTF-8 sequence, so splitting the bytes at it is safe.
+ */
+function parseNdjsonBytes(raw: Buffer, limits: BodyLimits): DecodedItem[] {
+  const items: DecodedItem[] = [];
+  let start = 0;
+  while (start <= raw.length) {
+    let end = raw.indexOf(0x0a, start);
+    if (end === -1) end = raw.length;
+    const bytes = raw.subarray(start, end);
+    start = end + 1;
+    const line = isUtf8(bytes) ? bytes.toString('utf8').trim() : undefined;
+    if (line === '') continue;
+    if (items.length === limits.maxItems) throw new MlsloError('MLSLO_ERR_TOO_MANY_ITEMS', `at most ${limits.maxItems} items a request`);
+    items.push(line === undefined ? badLine('the line is not UTF-8') : parseLine(line));
+  }
+  return items;
+}
+
+/** `b` without a leading UTF-8 byte order mark, which RFC 8259 §8.1 lets a parser ignore (Windows tools write one). */
+function withoutBom(b: Buffer): Buffer {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b;
+}
+
 export function decodeBody(body: Buffer, contentType: string | undefined, contentEncoding: string | undefined, limits: BodyLimits = DEFAULT_BODY_LIMITS): DecodedItem[] {
-  const raw = inflate(body, contentEncoding, limits);
-  if (raw.length > limits.maxBytes) throw new MlsloError('MLSLO_ERR_BODY_TOO_LARGE', `more than ${limits.maxBytes} bytes`);
-  const text = raw.toString('utf8');
+  const inflated = inflate(body, contentEncoding, limits);
+  if (inflated.length > limits.maxBytes) throw new MlsloError('MLSLO_ERR_BODY_TOO_LARGE', `more than ${limits.maxBytes} bytes`);
+  const raw = withoutBom(inflated);
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/ndjson') return parseNdjson(text, limits);
-  if (type !== 'application/json') throw new MlsloError('MLSLO_ERR_UNSUPPORTED_MEDIA', `Content-Type ${type}; use application/json or application/x-ndjson`);
+  const ndjson = type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/ndjson';
+  if (!ndjson && type !== 'application/json') throw new MlsloError('MLSLO_ERR_UNSUPPORTED_MEDIA', `Content-Type ${type}; use application/json or application/x-ndjson`);
+  // JSON text is UTF-8 (RFC 8259 §8.1). Buffer#toString would turn bad bytes into U+FFFD and store text
+  // the client never sent, merging ids that differ only in those bytes.
+  const utf8 = isUtf8(raw);
+  if (ndjson) return utf8 ? parseNdjson(raw.toString('utf8'), limits) : parseNdjsonBytes(raw, limits);
+  if (!utf8) throw new MlsloError('MLSLO_ERR_BODY_INVALID_JSON', 'the body is not UTF-8 (RFC 8259 §8.1)');
+  const text = raw.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -51,7 +51,9 @@ export const outcomeSchema = {
     service: { type: 'string', minLength: 1, maxLength: 63 },
     ts: { type: 'string' },
     source: { enum: ['human', 'ground_truth', 'judge', 'feedback'] },
-    samplingProb: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    // (0, 1] in DESIGN §3.1, floored at one in a trillion: the weight 1/p enters the rollups squared,
+    // and below ~1e-154 that square overflows to Infinity (then NaN), which storage cannot hold.
+    samplingProb: { type: 'number', minimum: 1e-12, maximum: 1 },
     annotator: { type: 'string', minLength: 1, maxLength: 128 },
     label,
     relevant: { type: 'array', items: label, maxItems: 10000 },

@@ -40,9 +40,12 @@ export function contribution(spec: ServiceSpec, e: InferenceEvent, j: Judgement)
 
 /** a − b */
 export function difference(a: Contribution, b: Contribution): Contribution {
-  const quality = { ...a.quality };
+  const q = a.quality;
+  const quality = { judged: q.judged, good: q.good, sumW: q.sumW, sumW2: q.sumW2, sumWGood: q.sumWGood };
   addQuality(quality, negateQuality(b.quality));
-  const sums = structuredClone(a.sums);
+  // A copy of a.sums (structuredClone costs microseconds per call): addSums into {} copies each pair.
+  const sums: MetricSums = {};
+  addSums(sums, a.sums);
   addSums(sums, b.sums, -1);
   return { quality, sums };
 }

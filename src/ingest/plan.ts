@@ -18,6 +18,11 @@ import {
 } from './judgement.ts';
 import type { ItemProblem } from './validate-event.ts';
 
+/** A new inference of this batch; its verdict is set once its outcomes are judged. */
+interface FreshInference extends NewInference {
+  verdict: Verdict | undefined;
+}
+
 export interface PlannedItem {
   /** The request (HTTP batch) the item came in; batches are committed in groups. */
   readonly ticket: number;
@@ -79,7 +84,7 @@ class VerdictTimeBuilder {
     const minute = Math.floor(ts / MINUTE) * MINUTE;
     const k = `${service}\u0000${minute}\u0000${model}`;
     const d = this.deltas.get(k);
-    if (d === undefined) this.deltas.set(k, { service, minute, model, quality: { ...q } });
+    if (d === undefined) this.deltas.set(k, { service, minute, model, quality: { judged: q.judged, good: q.good, sumW: q.sumW, sumW2: q.sumW2, sumWGood: q.sumWGood } });
     else addQuality(d.quality, q);
   }
 
@@ -88,41 +93,85 @@ class VerdictTimeBuilder {
   }
 }
 
+/** The cells of one (service, minute, model): the whole-service cell and attr → value → cell. */
+interface MinuteCells {
+  readonly service: string;
+  readonly minute: number;
+  readonly model: string;
+  readonly whole: RollupCell;
+  readonly cohorts: Map<string, Map<string, RollupCell>>;
+}
+
 class RollupBuilder {
-  private readonly cells = new Map<string, RollupDelta>();
+  private readonly groups = new Map<string, MinuteCells>();
+  /** The group of the previous event: a batch's events mostly share service, minute and model. */
+  private last: MinuteCells | undefined;
+  private readonly order: RollupDelta[] = [];
 
   constructor(private readonly resolve: CohortResolver) {}
 
   /** The cells an inference event counts in: the whole service first, then each declared cohort value. */
   cellsFor(spec: ServiceSpec, e: InferenceEvent): RollupCell[] {
-    const minute = Math.floor(e.ts / MINUTE) * MINUTE;
-    const out = [this.cell(e.service, minute, e.model, '', '')];
-    for (const [attr, value] of Object.entries(cohortOf(spec, e, this.resolve))) out.push(this.cell(e.service, minute, e.model, attr, value));
+    const g = this.group(e.service, Math.floor(e.ts / MINUTE) * MINUTE, e.model);
+    const out = [g.whole];
+    for (const attr of spec.cohorts) {
+      const v = e.cohort[attr];
+      if (v === undefined) continue;
+      const value = this.resolve(e.service, attr, v, spec.cohortCap);
+      let byValue = g.cohorts.get(attr);
+      if (byValue === undefined) g.cohorts.set(attr, (byValue = new Map<string, RollupCell>()));
+      let cell = byValue.get(value);
+      if (cell === undefined) {
+        cell = createCell();
+        byValue.set(value, cell);
+        this.order.push({ service: g.service, minute: g.minute, model: g.model, attr, value, cell });
+      }
+      out.push(cell);
+    }
     return out;
   }
 
-  private cell(service: string, minute: number, model: string, attr: string, value: string): RollupCell {
-    const k = `${service}\u0000${minute}\u0000${model}\u0000${attr}\u0000${value}`;
-    let d = this.cells.get(k);
-    if (d === undefined) {
-      d = { service, minute, model, attr, value, cell: createCell() };
-      this.cells.set(k, d);
+  private group(service: string, minute: number, model: string): MinuteCells {
+    const l = this.last;
+    if (l !== undefined && l.minute === minute && l.model === model && l.service === service) return l;
+    const k = `${service}\u0000${minute}\u0000${model}`;
+    let g = this.groups.get(k);
+    if (g === undefined) {
+      g = { service, minute, model, whole: createCell(), cohorts: new Map() };
+      this.groups.set(k, g);
+      this.order.push({ service, minute, model, attr: '', value: '', cell: g.whole });
     }
-    return d.cell;
+    this.last = g;
+    return g;
   }
 
   deltas(): RollupDelta[] {
-    return [...this.cells.values()];
+    return this.order;
   }
+}
+
+/** Latency threshold per input class name, per spec (specs are immutable once loaded). */
+const thresholdsOf = new WeakMap<ServiceSpec, ReadonlyMap<string, number>>();
+
+function thresholds(spec: ServiceSpec): ReadonlyMap<string, number> {
+  let t = thresholdsOf.get(spec);
+  if (t === undefined) {
+    const m = new Map<string, number>();
+    // The first class of a name wins, as `find` would.
+    for (const c of spec.latency.classes) if (!m.has(c.name)) m.set(c.name, c.thresholdMs);
+    thresholdsOf.set(spec, (t = m));
+  }
+  return t;
 }
 
 function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec): void {
   const e = n.event;
-  const threshold = n.inputClass === undefined ? 0 : spec.latency.classes.find((c) => c.name === n.inputClass)?.thresholdMs ?? 0;
+  const threshold = n.inputClass === undefined ? 0 : thresholds(spec).get(n.inputClass) ?? 0;
   // Label-free contributions (the CBPE estimate from predicted probabilities), known at inference time.
   const free = e.status === 'ok' && n.eligible ? predictionSums(e.prediction) : {};
   const label = Object.keys(free).length > 0 ? free : undefined;
-  cells.forEach((c, i) => {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
     c.total += 1;
     if (!n.eligible) c.excluded += 1;
     else if (e.status === 'ok') {
@@ -135,7 +184,7 @@ function countInference(cells: RollupCell[], n: NewInference, spec: ServiceSpec)
       if (i === 0) addLatency(acc.sketch, e.latencyMs);
       if (label !== undefined) addSums(c.sums, label);
     } else c.errors[e.errorType] = (c.errors[e.errorType] ?? 0) + 1;
-  });
+  }
 }
 
 export function planIngest(
@@ -150,7 +199,7 @@ export function planIngest(
     if (b === undefined) batches.set(ticket, (b = { accepted: 0, duplicates: 0, rejected: [] }));
     return b;
   };
-  const fresh = new Map<string, NewInference>();
+  const fresh = new Map<string, FreshInference>();
   const freshOutcomes = new Map<string, { event: OutcomeEvent; hash: string }>();
   const outcomesByRequest = new Map<string, Array<{ event: OutcomeEvent; contentHash: string; body: string }>>();
   const touched = new Set<string>();
@@ -208,7 +257,7 @@ export function planIngest(
     const newOutcomes = outcomesByRequest.get(r) ?? [];
     const oldOutcomes: readonly StoredOutcome[] = snapshot.outcomesByRequest.get(r) ?? [];
     const n: NewInference | undefined = isNew ?? stored;
-    for (const o of newOutcomes) write.outcomes.push({ ...o, joined: n !== undefined });
+    for (const o of newOutcomes) write.outcomes.push({ event: o.event, contentHash: o.contentHash, joined: n !== undefined, body: o.body });
     if (n === undefined) continue; // orphans: held until their inference arrives (§2.3)
     const e = n.event;
     const spec = specs.get(e.service)!;
@@ -229,10 +278,12 @@ export function planIngest(
 
     const cells = rollups.cellsFor(spec, e);
     if (isNew !== undefined) {
-      const row = { ...isNew, verdict: storedForm(after) };
-      write.inferences.push(row);
-      countInference(cells, row, spec);
-      addTo(cells, contribution(spec, e, after));
+      // `isNew` was made above and is not shared: set its verdict in place (no copy per event).
+      isNew.verdict = storedForm(after);
+      write.inferences.push(isNew);
+      countInference(cells, isNew, spec);
+      // Without a judgement the contribution is nothing (contribution(spec, e, NO_JUDGEMENT) is zero).
+      if (judged !== undefined) addTo(cells, contribution(spec, e, after));
     } else if (judged !== undefined) {
       if (!sameVerdict(n.verdict, storedForm(after))) write.verdicts.push({ service: e.service, requestId: e.id, verdict: storedForm(after) });
       const d = difference(contribution(spec, e, after), contribution(spec, e, judged.before));

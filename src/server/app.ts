@@ -27,7 +27,8 @@ export interface ServerOptions {
 
 export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: false }): FastifyInstance {
   const app = Fastify({
-    logger: opts.logger,
+    // Keys never reach a log line, whatever a future serializer includes.
+    logger: opts.logger === false ? false : { ...(opts.logger === true ? {} : opts.logger), redact: ['req.headers.authorization'] },
     bodyLimit: ctx.limits.maxBytes,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });

@@ -21,11 +21,25 @@ function checkName(r: Reader, at: At, name: string, what: string): boolean {
   return false;
 }
 
+/**
+ * Names every plain object answers (`constructor`, `toString`, `__proto__`, …). Cohort values are read as
+ * `event.cohort[name]` in several places, so a cohort named so would read a function or a prototype for
+ * every event without that attribute and fail ingest with a 500.
+ */
+const RESERVED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function checkCohortName(r: Reader, at: At, name: string): boolean {
+  if (!checkName(r, at, name, 'cohort attribute')) return false;
+  if (!RESERVED.has(name)) return true;
+  r.report(at, `cohort attribute \`${name}\` is reserved: every JavaScript object has a member of that name`);
+  return false;
+}
+
 export function readCohorts(r: Reader, at: At | undefined): string[] | undefined {
   if (at === undefined) return [];
   const list = r.stringList(at, 'cohort attribute');
   if (list === undefined) return undefined;
-  const good = list.filter((c) => checkName(r, c.at, c.value, 'cohort attribute'));
+  const good = list.filter((c) => checkCohortName(r, c.at, c.value));
   return good.length === list.length && list.length === r.list(at)?.length ? list.map((c) => c.value) : undefined;
 }
 

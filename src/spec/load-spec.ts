@@ -4,11 +4,11 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isScalar, LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { isScalar, parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { MlsloError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/spec.ts';
 import { readService } from './document.ts';
-import { compareProblems, formatProblem, ProblemSink, type SpecProblem } from './problems.ts';
+import { compareProblems, formatProblem, ProblemSink, textLines, type SpecProblem } from './problems.ts';
 import { Reader } from './yaml-reader.ts';
 
 export { formatProblem, type SpecProblem };
@@ -22,7 +22,8 @@ interface Named {
 
 function yamlProblem(sink: ProblemSink, e: YAMLError): void {
   // The library appends " at line L, column C:" and a source excerpt; we carry the position ourselves.
-  const head = e.message.split(/ at line \d+, column \d+/)[0] ?? e.message;
+  // Nesting deeper than the parser's stack surfaces as a stack overflow: say what the author can fix.
+  const head = /call stack/i.test(e.message) ? 'nested too deeply (the parser ran out of stack)' : e.message.split(/ at line \d+, column \d+/)[0] ?? e.message;
   sink.atOffset(e.pos[0], '', `invalid YAML: ${head.charAt(0).toLowerCase()}${head.slice(1).replace(/[.:]\s*$/, '')}`);
 }
 
@@ -32,9 +33,9 @@ function isEmpty(doc: Document.Parsed): boolean {
 }
 
 function parseNamed(text: string, file: string): { named: Named[]; problems: SpecProblem[]; documents: number } {
-  const lines = new LineCounter();
+  const lines = textLines(text);
   const sink = new ProblemSink(file, lines);
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  const docs = parseAllDocuments(text, { prettyErrors: false });
   const named: Named[] = [];
   let documents = 0;
   for (const doc of docs) {

@@ -30,11 +30,34 @@ export function childPointer(pointer: string, token: string | number): string {
   return `${pointer}/${String(token).replaceAll('~', '~0').replaceAll('/', '~1')}`;
 }
 
+/**
+ * 1-based line and column of source offsets, a line ending at each LF (a CR before it stays on its line,
+ * as YAML and editors count). Not the yaml library's `LineCounter`: it learns line starts from the
+ * parser's tokens and misses those inside a token it could not parse, so it put syntax errors on an
+ * earlier line, at a column past that line's end.
+ */
+export function textLines(text: string): Pick<LineCounter, 'linePos'> {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    linePos(offset: number) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, col: offset - starts[lo]! + 1 };
+    },
+  };
+}
+
 /** Collects every problem of one file; checks report and carry on, so one pass finds them all. */
 export class ProblemSink {
   readonly problems: SpecProblem[] = [];
 
-  constructor(readonly file: string, private readonly lines: LineCounter) {}
+  constructor(readonly file: string, private readonly lines: Pick<LineCounter, 'linePos'>) {}
 
   /** Reports at a source offset (0-based). */
   atOffset(offset: number, pointer: string, message: string): void {

@@ -94,7 +94,8 @@ export class Reader {
       const keyNode = this.resolve(pair.key);
       if (keyNode === undefined) continue;
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
-      const pointer = childPointer(at.pointer, key);
+      // A key that is a list or mapping (`? [a, b]`) has no name a pointer could hold: point at its mapping.
+      const pointer = isScalar(keyNode) ? childPointer(at.pointer, key) : at.pointer;
       if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
         this.sink.at(keyNode, pointer, `keys must be strings, got ${describe(keyNode)}`);
         continue;
@@ -125,7 +126,7 @@ export class Reader {
       if (keyNode === undefined) continue;
       const key = isScalar(keyNode) ? keyNode.value : undefined;
       if (typeof key !== 'string') {
-        this.sink.at(keyNode, childPointer(at.pointer, String(key)), `keys must be strings, got ${describe(keyNode)}`);
+        this.sink.at(keyNode, isScalar(keyNode) ? childPointer(at.pointer, String(key)) : at.pointer, `keys must be strings, got ${describe(keyNode)}`);
         continue;
       }
       out.set(key, { node: this.resolve(pair.value) ?? keyNode, pointer: childPointer(at.pointer, key) });

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from './port.ts';
 import { mapStoreError } from './sqlite/errors.ts';
+import { checkDataFile } from './sqlite/integrity.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 
 export const DB_FILE = 'mlslo.sqlite';
@@ -13,7 +14,9 @@ export const DB_FILE = 'mlslo.sqlite';
 export function openStore(dataDir: string): Promise<Store> {
   try {
     mkdirSync(dataDir, { recursive: true });
-    return Promise.resolve(openSqliteStore({ path: join(dataDir, DB_FILE) }));
+    const path = join(dataDir, DB_FILE);
+    checkDataFile(path); // damaged files are refused before anything writes to them (docs/reliability.md)
+    return Promise.resolve(openSqliteStore({ path }));
   } catch (e) {
     return Promise.reject(mapStoreError(e, `opening the data directory ${dataDir}`));
   }

@@ -571,6 +571,8 @@ export interface Store {
   createKey(k: ApiKeyRecord): Promise<void>;
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;
   listKeys(): Promise<ApiKeyRecord[]>;
+  /** Deletes the key with this public id: from then on it authenticates nothing. False when there is none. */
+  revokeKey(id: string): Promise<boolean>;
 }
 
 export function refKey(service: string, id: string): string {

@@ -455,6 +455,20 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, o
       await assert.rejects(s.createKey({ ...admin, id: 'k_other' }), 'the same secret hash twice is refused');
     }));
 
+    it('revokes an API key by id: it is found no more, the others stay', () => withStore(async (s) => {
+      const keep: ApiKeyRecord = { id: 'k_keep', hash: 'a'.repeat(64), role: 'read', service: undefined, createdAt: 1000 };
+      const gone: ApiKeyRecord = { id: 'k_gone', hash: 'b'.repeat(64), role: 'ingest', service: SVC, createdAt: 2000 };
+      await s.createKey(keep);
+      await s.createKey(gone);
+      assert.equal(await s.revokeKey(gone.id), true);
+      assert.equal(await s.findKey(gone.hash), undefined);
+      assert.deepEqual(await s.findKey(keep.hash), keep);
+      assert.deepEqual(await s.listKeys(), [keep]);
+      assert.equal(await s.revokeKey(gone.id), false, 'twice: nothing left to revoke');
+      assert.equal(await s.revokeKey(gone.hash), false, 'by id, not by hash');
+      assert.deepEqual(await s.listKeys(), [keep]);
+    }));
+
     it('pages a service\'s inferences by (ts, id) in a window, with eligibility and current verdicts', () => withStore(async (s) => {
       const d = inference('r-d', { ts: T1059 });
       const b = inference('r-b', { ts: T1000 });

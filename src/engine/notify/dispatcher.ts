@@ -2,7 +2,9 @@
  * The notification dispatcher (DESIGN §2.9, docs/notifications.md): every `intervalMs` it enqueues the
  * Alertmanager resends that are due, claims due outbox rows, checks each target, encodes and sends it,
  * and records the result — delivered, retry at a backoff time, or failed for good (logged). Rows live in
- * the store, so a restart resumes whatever was pending: delivery is at least once.
+ * the store, so a restart resumes whatever was pending: delivery is at least once. A retryable failure is
+ * retried for as long as it takes (DESIGN §5: a dead receiver loses no notification) — past `staleAfterMs`
+ * the row is reported as failing, in its last error and the log, but never dropped.
  *
  * Deterministic under test: `now`, `random` and `fetch` are injected, retries are times in the store
  * (nothing sleeps), and `runOnce()` runs one pass on demand.
@@ -33,8 +35,11 @@ export interface DispatcherOptions {
   readonly timeoutMs?: number;
   readonly resendMs?: number;
   readonly pagerdutyUrl?: string;
-  /** Retryable failures past this age (since enqueue) fail for good. Default 24 h. */
-  readonly maxAgeMs?: number;
+  /**
+   * Undelivered this long after enqueue (24 h by default), a notice is reported as failing: its last error
+   * and the log line say so. It is still retried, at the backoff cap, until its receiver takes it.
+   */
+  readonly staleAfterMs?: number;
   readonly batch?: number;
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
@@ -59,7 +64,7 @@ export class Dispatcher {
 
   constructor(opts: DispatcherOptions) {
     this.#o = {
-      intervalMs: 1000, timeoutMs: 10_000, resendMs: 60_000, pagerdutyUrl: PAGERDUTY_EVENTS_URL, maxAgeMs: 24 * 3_600_000, batch: 32,
+      intervalMs: 1000, timeoutMs: 10_000, resendMs: 60_000, pagerdutyUrl: PAGERDUTY_EVENTS_URL, staleAfterMs: 24 * 3_600_000, batch: 32,
       random: Math.random, lookup: systemLookup, ...opts, fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
     };
   }
@@ -164,13 +169,19 @@ export class Dispatcher {
       case 'delivered': return { kind: 'delivered', at };
       case 'failed': return { kind: 'failed', at, error: out.error };
       case 'retry': {
-        if (at - d.createdAt >= this.#o.maxAgeMs) {
-          return { kind: 'failed', at, error: `gave up after ${Math.round(this.#o.maxAgeMs / 60_000)} min of retries: ${out.error}` };
-        }
         // At least 1 ms: a retry is never due again within the pass that failed it.
         const delay = Math.max(1, out.retryAfterMs ?? backoffMs(d.attempts + 1, this.#o.random));
-        return { kind: 'retry', at, nextAttemptAt: at + delay, error: out.error };
+        const age = at - d.createdAt;
+        const error = age >= this.#o.staleAfterMs ? `undelivered for ${formatAge(age)}, still retrying: ${out.error}` : out.error;
+        return { kind: 'retry', at, nextAttemptAt: at + delay, error };
       }
     }
   }
+}
+
+/** `40 min`, `26 h`, `3 d 2 h`: how long a notice has waited, for the log and the delivery log. */
+function formatAge(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  if (h === 0) return `${Math.floor(ms / 60_000)} min`;
+  return h < 48 ? `${h} h` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }

@@ -435,6 +435,12 @@ class MemoryStore implements Store {
     all.sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id));
     return Promise.resolve(all);
   }
+
+  revokeKey(id: string): Promise<boolean> {
+    const hit = [...this.#keys.values()].find((k) => k.id === id);
+    if (hit !== undefined) this.#keys.delete(hit.hash);
+    return Promise.resolve(hit !== undefined);
+  }
 }
 
 function driftKey(c: DriftCellKey): string {

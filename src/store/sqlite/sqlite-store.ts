@@ -125,29 +125,20 @@ export class SqliteStore implements Store {
     return this.#guard('reading for ingest', () => {
       const inferences = new Map<string, StoredInference>();
       this.#lookup('inference', 'service, id, input_class, eligible, content_hash, body, v_good, v_weight, v_source, v_ts',
-        'id_hash', q.inferences.map((r) => [r.service, r.id]), (row) => {
-          const r = row as InferenceDbRow;
-          return refKey(r.service, r.id);
-        }, (k, row) => {
+        'id_hash', q.inferences, (r) => r.id, (row) => (row as InferenceDbRow).id, (k, row) => {
           if (!inferences.has(k)) inferences.set(k, inferenceFromDb(row as InferenceDbRow));
         });
 
       const outcomesByRequest = new Map<string, StoredOutcome[]>();
       this.#lookup('outcome', 'service, key, request_id, content_hash, body', 'req_hash',
-        q.requests.map((r) => [r.service, r.id]), (row) => {
-          const r = row as OutcomeDbRow;
-          return refKey(r.service, r.request_id);
-        }, (k, row) => {
+        q.requests, (r) => r.id, (row) => (row as OutcomeDbRow).request_id, (k, row) => {
           let list = outcomesByRequest.get(k);
           if (list === undefined) outcomesByRequest.set(k, (list = []));
           list.push(outcomeFromDb(row as OutcomeDbRow));
         });
 
       const outcomeHashes = new Map<string, string>();
-      this.#lookup('outcome', 'service, key, content_hash', 'key_hash', q.outcomeKeys.map((r) => [r.service, r.key]), (row) => {
-        const r = row as OutcomeDbRow;
-        return refKey(r.service, r.key);
-      }, (k, row) => {
+      this.#lookup('outcome', 'service, key, content_hash', 'key_hash', q.outcomeKeys, (r) => r.key, (row) => (row as OutcomeDbRow).key, (k, row) => {
         if (!outcomeHashes.has(k)) outcomeHashes.set(k, (row as OutcomeDbRow).content_hash);
       });
       return { inferences, outcomesByRequest, outcomeHashes };
@@ -156,19 +147,29 @@ export class SqliteStore implements Store {
 
   /**
    * Rows of `table` whose (service, id) is among `refs`, found through the integer hash index in IN-list
-   * chunks; hash collisions are dropped by comparing the row's own key. Rows arrive in rowid (arrival)
-   * order within a chunk.
+   * chunks; hash collisions are dropped by comparing the row's own service and id with the refs of that
+   * hash (only returned rows are compared: no key string per ref). Rows arrive in rowid (arrival) order
+   * within a chunk; `take` gets refKey(service, id).
    */
-  #lookup(table: string, cols: string, hashCol: string, refs: ReadonlyArray<readonly [string, string]>,
-    keyOf: (row: unknown) => string, take: (key: string, row: unknown) => void): void {
+  #lookup<R extends { readonly service: string }>(table: string, cols: string, hashCol: string, refs: readonly R[],
+    idOf: (ref: R) => string, rowId: (row: unknown) => string, take: (key: string, row: unknown) => void): void {
     if (refs.length === 0) return;
-    const wanted = new Set<string>();
-    const hashes = new Set<number>();
-    for (const [service, id] of refs) {
-      wanted.add(refKey(service, id));
-      hashes.add(refHash(service, id));
+    // hash → the refs with that hash (almost always one).
+    const byHash = new Map<number, R | R[]>();
+    for (const r of refs) {
+      const h = refHash(r.service, idOf(r));
+      const had = byHash.get(h);
+      if (had === undefined) byHash.set(h, r);
+      else if (Array.isArray(had)) had.push(r);
+      else byHash.set(h, [had, r]);
     }
-    const all = [...hashes];
+    const matches = (row: { h: number; service: string }, id: string): boolean => {
+      const c = byHash.get(row.h);
+      if (c === undefined) return false;
+      if (!Array.isArray(c)) return c.service === row.service && idOf(c) === id;
+      return c.some((r) => r.service === row.service && idOf(r) === id);
+    };
+    const all = [...byHash.keys()];
     for (let i = 0; i < all.length; i += CHUNK) {
       const chunk = all.slice(i, i + CHUNK);
       const size = padSize(chunk.length);
@@ -176,12 +177,13 @@ export class SqliteStore implements Store {
       const name = `${table}:${hashCol}:${size}`;
       let stmt = this.#inLists.get(name);
       if (stmt === undefined) {
-        stmt = this.#db.prepare(`SELECT ${cols} FROM ${table} WHERE ${hashCol} IN (${new Array<string>(size).fill('?').join(',')}) ORDER BY rowid`);
+        stmt = this.#db.prepare(`SELECT ${hashCol} AS h, ${cols} FROM ${table} WHERE ${hashCol} IN (${new Array<string>(size).fill('?').join(',')}) ORDER BY rowid`);
         this.#inLists.set(name, stmt);
       }
-      for (const row of stmt.iterate(...chunk)) {
-        const k = keyOf(row);
-        if (wanted.has(k)) take(k, row);
+      for (const row of stmt.iterate(chunk)) {
+        const r = row as { h: number; service: string };
+        const id = rowId(row);
+        if (matches(r, id)) take(refKey(r.service, id), row);
       }
     }
   }
@@ -546,6 +548,11 @@ export class SqliteStore implements Store {
 
   listKeys(): Promise<ApiKeyRecord[]> {
     return this.#guard('listing API keys', () => (this.#st.listKeys.all() as ApiKeyDbRow[]).map(apiKeyFromDb));
+  }
+
+  revokeKey(id: string): Promise<boolean> {
+    // Rare (an operator's command): prepared on demand rather than kept among the hot statements.
+    return this.#guard('revoking an API key', () => this.#db.prepare('DELETE FROM api_key WHERE id = ?').run(id).changes > 0);
   }
 
   #guard<T>(what: string, fn: () => T): Promise<T> {

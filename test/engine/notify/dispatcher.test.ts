@@ -177,16 +177,24 @@ test('per target, notices go in order: a resolve waits until its trigger is deli
   assert.ok(rx.requests.every((r) => r.body.dedup_key === ID));
 });
 
-test('retryable failures past maxAge fail for good', async () => {
-  rx.respond = () => ({ status: 503 });
+test('retryable failures are never given up: past staleAfterMs the row is marked as failing and still retried', async () => {
+  let up = false;
+  rx.respond = () => (up ? { status: 200 } : { status: 503 });
   await fire({ webhook: `${rx.url}/hook` });
-  const d = dispatcher({ maxAgeMs: 10_000 });
+  const d = dispatcher({ staleAfterMs: 10_000 });
   await d.runOnce();
-  clock = T0 + 10_000;
-  await d.runOnce();
-  const [row] = await store.listDeliveries(ID);
-  assert.equal(row?.status, 'failed');
-  assert.match(row?.lastError ?? '', /^gave up after 0 min of retries: HTTP 503/);
+  clock = T0 + 2 * 3_600_000;
+  assert.deepEqual(await d.runOnce(), { claimed: 1, delivered: 0, retried: 1, failed: 0 });
+  let [row] = await store.listDeliveries(ID);
+  assert.equal(row?.status, 'pending');
+  assert.match(row?.lastError ?? '', /^undelivered for 2 h, still retrying: HTTP 503/);
+  assert.ok((row?.nextAttemptAt ?? Infinity) <= clock + 5 * 60_000, 'at the backoff cap at most');
+  assert.match(logs.at(-1) ?? '', /notification will be retried at .*undelivered for 2 h, still retrying: HTTP 503/);
+  up = true;
+  clock += 5 * 60_000;
+  assert.equal((await d.runOnce()).delivered, 1);
+  [row] = await store.listDeliveries(ID);
+  assert.deepEqual([row?.status, row?.attempts], ['delivered', 3]);
 });
 
 test('Alertmanager: a firing alert is re-sent once per resend interval, with endsAt ahead', async () => {
