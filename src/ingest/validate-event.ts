@@ -212,6 +212,11 @@ function payload(raw: Record<string, unknown>): OutcomePayload | ItemResult {
   }
 }
 
+/** Without an id, an outcome is identified by what it is about, who said it and when. */
+export function derivedOutcomeKey(requestId: string, source: string, annotator: string | undefined, ts: number): string {
+  return `${requestId}\u0000${source}\u0000${annotator ?? ''}\u0000${ts}`;
+}
+
 function outcome(raw: Record<string, unknown>): ItemResult {
   if (!checkOutcome(raw)) return fromAjv(checkOutcome, raw);
   const ts = timestamp(raw.ts);
@@ -221,8 +226,7 @@ function outcome(raw: Record<string, unknown>): ItemResult {
   const source = raw.source as OutcomeEvent['source'];
   const annotator = raw.annotator as string | undefined;
   const requestId = raw.requestId as string;
-  // Without an id, an outcome is identified by what it is about, who said it and when.
-  const key = (raw.id as string | undefined) ?? `${requestId}\u0000${source}\u0000${annotator ?? ''}\u0000${ts}`;
+  const key = (raw.id as string | undefined) ?? derivedOutcomeKey(requestId, source, annotator, ts);
   const service = raw.service as string;
   const samplingProb = (raw.samplingProb as number | undefined) ?? 1;
   // Field order is the canonical JSON's (content hash); literals, as in inference().
