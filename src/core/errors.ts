@@ -32,6 +32,8 @@ export const ERRORS = {
   MLSLO_ERR_BODY_ENCODING: { category: 'invalid', message: 'the request body cannot be decoded' },
   MLSLO_ERR_UNSUPPORTED_MEDIA: { category: 'unsupported', message: 'the content type or encoding is not supported' },
   MLSLO_ERR_BASELINE_INVALID: { category: 'invalid', message: 'the baseline cannot be used' },
+  MLSLO_ERR_IMPORT_READ: { category: 'invalid', message: 'a file to import cannot be read' },
+  MLSLO_ERR_IMPORT_INVALID: { category: 'invalid', message: 'a file to import cannot be read as events' },
   MLSLO_ERR_QUERY_INVALID: { category: 'invalid', message: 'a query parameter is invalid' },
   MLSLO_ERR_UNAUTHENTICATED: { category: 'unauthenticated', message: 'a valid API key is required' },
   MLSLO_ERR_FORBIDDEN: { category: 'forbidden', message: 'the API key may not do this' },
