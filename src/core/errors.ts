@@ -13,6 +13,7 @@ export type ErrorCategory =
   | 'too_large'
   | 'unsupported'      // e.g. a content type or encoding mlslo does not read
   | 'overloaded'       // try again later
+  | 'contended'        // a concurrent write won a race; nothing was stored, retry at once
   | 'unavailable'      // storage cannot take writes (disk full, read-only)
   | 'internal';
 
@@ -43,6 +44,7 @@ export const ERRORS = {
   MLSLO_ERR_OVERLOADED: { category: 'overloaded', message: 'the server is busy; retry after the given delay' },
   MLSLO_ERR_STORE_UNAVAILABLE: { category: 'unavailable', message: 'storage cannot accept writes' },
   MLSLO_ERR_STORE_FULL: { category: 'unavailable', message: 'storage is full' },
+  MLSLO_ERR_STORE_CONFLICT: { category: 'contended', message: 'a concurrent write stored some of the same events first; nothing was stored, retry' },
   MLSLO_ERR_STORE_CORRUPT: { category: 'unavailable', message: 'the data file is damaged and mlslo will not serve from it' },
   MLSLO_ERR_CLIENT_UNREACHABLE: { category: 'unavailable', message: 'the mlslo server cannot be reached' },
   MLSLO_ERR_TARGET_REFUSED: { category: 'forbidden', message: 'the notification target is refused' },

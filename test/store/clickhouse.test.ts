@@ -13,7 +13,7 @@ import { str } from '../../src/store/clickhouse/sql.ts';
 import { openConfiguredStore } from '../../src/store/open-store.ts';
 import { refKey, type IngestWrite, type Store } from '../../src/store/port.ts';
 import { CLICKHOUSE_MISSING, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse.ts';
-import { freePort } from '../helpers/wait.ts';
+import { freePort, waitFor } from '../helpers/wait.ts';
 import { cellOf, inference, storeContract, write } from './contract.ts';
 
 let server: Promise<ClickHouseServer> | undefined;
@@ -90,8 +90,11 @@ if (CLICKHOUSE_MISSING) {
       }
     });
 
-    it('a commit whose commit row never landed is invisible, and its retry counts once', async () => {
-      const { url, database, store, drop } = await freshStore();
+    it('a commit whose commit row never landed is invisible, and its retry counts once its claims expired', async () => {
+      const { url, database, drop } = await freshStore();
+      // Short claims: a crashed write's claims hold its events for claimTtl (docs/clickhouse.md).
+      const timing = { claimTtlMs: 4000, compactLagMs: 4000 };
+      const store = await openClickHouseStore({ url, database, timing });
       try {
         const e = inference('r-1', { ts: T });
         const w: IngestWrite = write({
@@ -102,14 +105,19 @@ if (CLICKHOUSE_MISSING) {
         await store.close();
         // A crash between the table inserts and the commit row: every row is there, the commit is not.
         await sql(url, `TRUNCATE TABLE ${database}.write_commit`);
-        let s = await openClickHouseStore({ url, database });
+        let s = await openClickHouseStore({ url, database, timing });
         const lookup = { inferences: [{ service: e.service, id: 'r-1' }], requests: [], outcomeKeys: [] };
         assert.equal((await s.lookupForIngest(lookup)).inferences.size, 0, 'ingest sees the event as new');
         assert.deepEqual(await s.readRollups({ service: e.service, resolution: 'd', from: 0, to: T + DAY_MS, cohorts: true }), []);
         assert.deepEqual(await s.readInferencesAfter({ afterSeq: 0, limit: 10 }), []);
         assert.equal(await s.lastInferenceSeq(), 0);
-        // The client's retry, planned from that view, writes the same batch again.
-        await s.commitIngest(w);
+        // The client's retry, planned from that view, writes the same batch again: refused while the
+        // crashed write's claims may still commit, accepted once they expired.
+        await assert.rejects(s.commitIngest(w), rejectsWith('MLSLO_ERR_STORE_CONFLICT'));
+        await waitFor('the crashed claims to expire', () => s.commitIngest(w).then(() => true, (e: unknown) => {
+          if (isMlsloError(e) && e.code === 'MLSLO_ERR_STORE_CONFLICT') return undefined;
+          throw e;
+        }), 15_000, 500);
         await s.close();
         s = await openClickHouseStore({ url, database });
         assert.equal((await s.lookupForIngest(lookup)).inferences.get(refKey(e.service, 'r-1'))?.contentHash, 'h');
@@ -175,7 +183,7 @@ if (CLICKHOUSE_MISSING) {
       const url = await serverUrl();
       const database = `mlslo_t${++databases}`;
       try {
-        assert.deepEqual(await migrateClickHouse({ url, database }), [SCHEMA_VERSION]);
+        assert.deepEqual(await migrateClickHouse({ url, database }), MIGRATIONS.map((m) => m.version));
         assert.deepEqual(await migrateClickHouse({ url, database }), []);
         const s = await openConfiguredStore({ store: 'clickhouse', data: '/nonexistent', clickhouse: { url, database } });
         assert.equal(s.kind, 'clickhouse');

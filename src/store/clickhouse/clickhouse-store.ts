@@ -2,9 +2,9 @@
  * The scale-out storage adapter (DESIGN §4): the storage port on a ClickHouse server over HTTP, with the
  * SQLite adapter's semantics (test/store/contract.ts runs on both). The design and its trade-offs —
  * commit log instead of transactions, delta rows for rollups, leases without compare-and-set, durability
- * — are in docs/clickhouse.md; each part lives in its own file:
- *   ingest.ts (events, rollups, the feed), outbox.ts (alerts, deliveries, retraining), drift.ts,
- *   evals.ts, labeling.ts; keys and engine state are here.
+ * claims between replicas, compaction — are in docs/clickhouse.md; each part lives in its own file:
+ *   ingest.ts (events, the feed), rollups.ts, claims.ts, compaction.ts, outbox.ts (alerts, deliveries,
+ *   retraining), drift.ts, evals.ts, labeling.ts; keys and engine state are here.
  */
 import type { InferenceEvent } from '../../core/event.ts';
 import type {
@@ -13,7 +13,9 @@ import type {
   IngestWrite, InferenceTail, InferenceTailQuery, LabelActionRecord, LabelItemRecord, LeaseOutcome, NewBaseline, NewDelivery, NewEvalRun,
   NewLabelItem, Resolution, RetrainRequestRecord, Role, RollupQuery, RollupRow, Store, Verdict, VerdictStep, VerdictTimeRow,
 } from '../port.ts';
+import { Claims } from './claims.ts';
 import { CommitLog } from './commit-log.ts';
+import { Compactions, type CompactionReport } from './compaction.ts';
 import { Db, Versions, type ClickHouseConnection } from './db.ts';
 import { ClickHouseDrift } from './drift.ts';
 import { ClickHouseEvals } from './evals.ts';
@@ -21,11 +23,15 @@ import { ClickHouseIngest } from './ingest.ts';
 import { ClickHouseLabelQueue } from './labeling.ts';
 import { checkSchema, migrate } from './migrations.ts';
 import { ClickHouseOutbox } from './outbox.ts';
+import { ClickHouseRollups, ROLLUP_TABLE, VERDICT_TIME_TABLE } from './rollups.ts';
 import { str } from './sql.ts';
+import { commitTiming, type CommitTiming, type TimingOptions } from './timing.ts';
 
 export interface ClickHouseStoreOptions extends ClickHouseConnection {
   /** Apply missing migrations on open (default). false: refuse a schema that is not current (`mlslo migrate` first). */
   readonly migrate?: boolean;
+  /** Claim TTL, compaction lag and GC grace (timing.ts); every replica of one database must use the same. */
+  readonly timing?: TimingOptions;
 }
 
 interface ApiKeyRow {
@@ -47,18 +53,22 @@ export class ClickHouseStore implements Store {
   readonly #db: Db;
   readonly #versions = new Versions();
   readonly #ingest: ClickHouseIngest;
+  readonly #rollups: ClickHouseRollups;
+  readonly #compactions: Compactions;
   readonly #outbox: ClickHouseOutbox;
   readonly #drift: ClickHouseDrift;
   readonly #evals: ClickHouseEvals;
   readonly #labels: ClickHouseLabelQueue;
 
   /** Use `openClickHouseStore`: the constructor does no I/O. */
-  constructor(db: Db) {
+  constructor(db: Db, timing: CommitTiming = commitTiming()) {
     this.#db = db;
-    const log = new CommitLog(db);
-    this.#ingest = new ClickHouseIngest(db, log, this.#versions);
+    const log = new CommitLog(db, timing);
+    this.#compactions = new Compactions(db, log);
+    this.#ingest = new ClickHouseIngest(db, log, new Claims(db, log), this.#versions);
+    this.#rollups = new ClickHouseRollups(db, this.#compactions);
     this.#outbox = new ClickHouseOutbox(db, this.#versions);
-    this.#drift = new ClickHouseDrift(db, log, this.#versions);
+    this.#drift = new ClickHouseDrift(db, log, this.#compactions, this.#versions);
     this.#evals = new ClickHouseEvals(db, this.#versions);
     this.#labels = new ClickHouseLabelQueue(db, this.#versions);
   }
@@ -78,11 +88,11 @@ export class ClickHouseStore implements Store {
   }
 
   readRollups(q: RollupQuery): Promise<RollupRow[]> {
-    return this.#ingest.readRollups(q);
+    return this.#rollups.readRollups(q);
   }
 
   readVerdictTime(service: string, resolution: Resolution, from: number, to: number): Promise<VerdictTimeRow[]> {
-    return this.#ingest.readVerdictTime(service, resolution, from, to);
+    return this.#rollups.readVerdictTime(service, resolution, from, to);
   }
 
   readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]> {
@@ -94,7 +104,7 @@ export class ClickHouseStore implements Store {
   }
 
   listCohortValues(service: string): Promise<CohortRef[]> {
-    return this.#ingest.listCohortValues(service);
+    return this.#rollups.listCohortValues(service);
   }
 
   readInferencesAfter(q: InferenceTailQuery): Promise<InferenceTail[]> {
@@ -115,6 +125,20 @@ export class ClickHouseStore implements Store {
    */
   dropBefore(day: number): Promise<number> {
     return this.#ingest.dropBefore(day);
+  }
+
+  /**
+   * Compaction (adapter-specific, run periodically by the evaluator role): merges the delta rows of
+   * rollups, verdict-time rows and drift histograms up to `now` − compaction lag (bounded by the server's
+   * clock) into one row per cell, and collects rows replaced long enough ago (compaction.ts). Safe to run
+   * from several processes at once, to crash at any point, and to repeat.
+   */
+  async compact(now: number): Promise<CompactionReport[]> {
+    const reports: CompactionReport[] = [];
+    reports.push(...await this.#compactions.compact(ROLLUP_TABLE, now));
+    reports.push(...await this.#compactions.compact(VERDICT_TIME_TABLE, now));
+    reports.push(...await this.#compactions.compact(this.#drift.table, now));
+    return reports;
   }
 
   // ---- alerts, outbox, retraining (outbox.ts) ------------------------------------------------------
@@ -317,9 +341,10 @@ export async function migrateClickHouse(conn: ClickHouseConnection): Promise<num
 export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
   const db = new Db(opts);
   try {
+    const timing = commitTiming(opts.timing);
     if (opts.migrate === false) await checkSchema(db);
     else await migrate(db);
-    return new ClickHouseStore(db);
+    return new ClickHouseStore(db, timing);
   } catch (e) {
     await db.close();
     throw e;

@@ -5,10 +5,15 @@
  * crash between the inserts leaves rows nobody sees, and the client's retry (after its 503) is planned
  * from the same view of the store as the failed attempt: nothing is counted twice or lost.
  *
+ * The commit row is conditional (timing.ts, rule 1): it lands only while the server's clock is within the
+ * commit window of the write's version, so a stalled writer cannot commit after others judged its claims
+ * expired (claims.ts) or after a compaction folded its version's range (compaction.ts).
+ *
  * Committed ids never become uncommitted, so they are cached; an id not (yet) committed is asked again.
  */
 import type { Db } from './db.ts';
 import { chunks, int, str, strList } from './sql.ts';
+import { conflict, freshCondition, surelyFresh, type CommitTiming, type ServerReading } from './timing.ts';
 
 /** Write ids per IN list. */
 const CHUNK = 1000;
@@ -17,16 +22,34 @@ const CACHE_MAX = 200_000;
 
 export class CommitLog {
   readonly #db: Db;
+  readonly timing: CommitTiming;
   readonly #known = new Set<string>();
 
-  constructor(db: Db) {
+  constructor(db: Db, timing: CommitTiming) {
     this.#db = db;
+    this.timing = timing;
   }
 
-  /** The last insert of a write: from now on its rows count. */
-  async commit(writeId: string, ver: number): Promise<void> {
-    await this.#db.exec(`INSERT INTO ${this.#db.table('write_commit')} (write_id, ver) VALUES (${str(writeId)}, ${int(ver)})`, 'committing a write');
+  /**
+   * The last insert of a write: from now on its rows count. Throws MLSLO_ERR_STORE_CONFLICT, with nothing
+   * committed, when the server refused the row as too late. ClickHouse 18.16 does not say how many rows
+   * an INSERT … SELECT wrote, so whether it landed is proven from `reading` (a clock reading taken after
+   * the write's version) when it can be, and read back otherwise.
+   */
+  async commit(writeId: string, ver: number, reading?: ServerReading): Promise<void> {
+    await this.#db.exec(`INSERT INTO ${this.#db.table('write_commit')} (write_id, ver)
+      SELECT ${str(writeId)}, toUInt64(${int(ver)}) FROM system.one WHERE ${freshCondition(this.timing, ver)}`, 'committing a write');
+    if (!(reading !== undefined && surelyFresh(this.timing, reading, ver)) && !await this.#landed(writeId)) {
+      throw conflict(`the write took longer than the ${this.timing.commitWindowUs / 1e6} s commit window, or this process's clock is behind `
+        + "the ClickHouse server's by more than that (check NTP); nothing was stored");
+    }
     this.#remember(writeId);
+  }
+
+  async #landed(writeId: string): Promise<boolean> {
+    const rows = await this.#db.rows<{ n: number }>(`SELECT count() AS n FROM ${this.#db.table('write_commit')} WHERE write_id = ${str(writeId)}`,
+      'checking a commit');
+    return (rows[0]?.n ?? 0) > 0;
   }
 
   /** The committed ones among `ids`. */

@@ -152,6 +152,7 @@ export function deltaCell(r: RollupDeltaRow, sketches: boolean): RollupCell {
 export interface VerdictTimeDeltaRow extends Written {
   readonly bucket: number;
   readonly model: string;
+  readonly ver: number;
   readonly judged: number;
   readonly good: number;
   readonly w: number;

@@ -1,23 +1,26 @@
 /**
  * The ingest half of the ClickHouse adapter: lookupForIngest / commitIngest and the reads of what they
- * write (rollups, verdict-time rows, verdict steps, orphans, the inference feed). Every row carries its
- * write's id and counts once that write is committed (commit-log.ts); duplicates of one event from two
- * replicas' writes are collapsed at read (the first committed copy by `seq` wins).
+ * write (verdict steps, orphans, the inference feed; rollups are in rollups.ts). Every row carries its
+ * write's id and counts once that write is committed (commit-log.ts). A write claims the events it adds
+ * (claims.ts), so two replicas never both commit one event; reads still keep the first committed copy by
+ * `seq`, which costs nothing and keeps rows written before claims existed counted once.
  */
 import { randomBytes } from 'node:crypto';
 import type { InferenceEvent } from '../../core/event.ts';
-import { addQuality, createCell, createQualityAcc, mergeCell, type QualityAcc } from '../../core/rollup.ts';
+import { addQuality, createQualityAcc, type QualityAcc } from '../../core/rollup.ts';
 import { bucketStart, foldDeltas, RESOLUTIONS } from '../fold-deltas.ts';
 import {
   refKey,
-  type CohortRef, type IngestLookup, type IngestSnapshot, type IngestWrite, type InferenceTail, type InferenceTailQuery, type Resolution,
-  type RollupQuery, type RollupRow, type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep, type VerdictTimeRow,
+  type IngestLookup, type IngestSnapshot, type IngestWrite, type InferenceTail, type InferenceTailQuery, type Resolution,
+  type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep,
 } from '../port.ts';
+import type { Claims, Identity } from './claims.ts';
+import type { ServerReading } from './timing.ts';
 import type { CommitLog } from './commit-log.ts';
 import type { Db, Versions } from './db.ts';
 import {
-  dayOf, deltaCell, inferenceRow, outcomeRow, rollupRow, ROLLUP_READ_COLUMNS, stepRow, storedInference, storedOutcome, verdictOf, verdictRow,
-  verdictTimeRow, type InferenceRow, type OutcomeRow, type RollupDeltaRow, type StepRow, type VerdictRow, type VerdictTimeDeltaRow, type Written,
+  dayOf, inferenceRow, outcomeRow, rollupRow, stepRow, storedInference, storedOutcome, verdictOf, verdictRow,
+  verdictTimeRow, type InferenceRow, type OutcomeRow, type StepRow, type VerdictRow, type Written,
 } from './ingest-rows.ts';
 import { chunks, int, str, strList } from './sql.ts';
 
@@ -47,17 +50,6 @@ function firstBySeq<R extends { readonly seq: number }>(rows: readonly R[], key:
   return out;
 }
 
-/** One row per (cell, write): a cell's delta appears once per write. */
-function oncePerWrite<R extends Written>(rows: readonly R[], cellKey: (r: R) => string): R[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const k = `${cellKey(r)}\u0000${r.write_id}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 /** Verdict-time deltas summed per resolution × service × bucket × model: one row per cell and write. */
 function foldVerdictTime(deltas: IngestWrite['verdictTime']): Array<{ resolution: Resolution; service: string; bucket: number; model: string; quality: QualityAcc }> {
   const cells = new Map<string, { resolution: Resolution; service: string; bucket: number; model: string; quality: QualityAcc }>();
@@ -73,16 +65,26 @@ function foldVerdictTime(deltas: IngestWrite['verdictTime']): Array<{ resolution
   return [...cells.values()];
 }
 
+/** What a write adds that another write must not add too: its new inferences and new outcomes. */
+function addedIdentities(w: IngestWrite): Identity[] {
+  return [
+    ...w.inferences.map((n) => ({ service: n.event.service, key: `i/${n.event.id}`, ts: n.event.ts })),
+    ...w.outcomes.map((o) => ({ service: o.event.service, key: `o/${o.event.key}`, ts: o.event.ts })),
+  ];
+}
+
 export class ClickHouseIngest {
   readonly #db: Db;
   readonly #log: CommitLog;
+  readonly #claims: Claims;
   readonly #versions: Versions;
   /** Makes write ids unique across processes that draw the same version. */
   readonly #nonce = randomBytes(6).toString('hex');
 
-  constructor(db: Db, log: CommitLog, versions: Versions) {
+  constructor(db: Db, log: CommitLog, claims: Claims, versions: Versions) {
     this.#db = db;
     this.#log = log;
+    this.#claims = claims;
     this.#versions = versions;
   }
 
@@ -162,29 +164,41 @@ export class ClickHouseIngest {
   // ---- commit --------------------------------------------------------------------------------------
 
   /**
-   * Inserts every table's rows (in parallel: until the commit row exists none of them counts), then the
+   * Inserts every table's rows and the write's claims (in parallel: until the commit row exists none of
+   * them counts), checks that no other write holds an event this one adds (claims.ts), then inserts the
    * commit row. Resolves only after ClickHouse acknowledged every insert; any failure rejects, and the
-   * rows already inserted stay invisible.
+   * rows already inserted stay invisible. MLSLO_ERR_STORE_CONFLICT means another replica added some of
+   * the same events at the same time: nothing counted, and a retry finds them stored.
    */
   async commitIngest(w: IngestWrite): Promise<void> {
     const ver = this.#versions.take();
     const writeId = `${ver.toString(36)}-${this.#nonce}`;
     const seq = this.#versions.take(w.inferences.length + w.outcomes.length);
+    const claimed = addedIdentities(w);
     const stepRows = await this.#stepRows(w, ver, writeId);
-    await Promise.all([
-      this.#db.insert('inference', w.inferences.map((n, i) => inferenceRow(n, seq + i, writeId)), 'storing inferences'),
-      this.#db.insert('outcome', w.outcomes.map((o, i) => outcomeRow(o.event, o.contentHash, o.joined, o.body, seq + w.inferences.length + i, writeId)), 'storing outcomes'),
-      this.#db.insert('inference_verdict', [
-        ...w.inferences.filter((n) => n.verdict !== undefined).map((n) => verdictRow(n.event.service, n.event.id, n.verdict, ver, writeId)),
-        ...w.verdicts.map((v) => verdictRow(v.service, v.requestId, v.verdict, ver, writeId)),
-      ], 'storing verdicts'),
-      this.#db.insert('outcome_join', w.joinedOutcomes.map((j) => ({ service: j.service, key: j.key, write_id: writeId })), 'joining outcomes'),
-      this.#db.insert('verdict_step', stepRows, 'storing verdict steps'),
-      this.#db.insert('rollup', foldDeltas(w.rollups).map((r) => rollupRow(r, ver, writeId)), 'storing rollups'),
-      this.#db.insert('verdict_time', foldVerdictTime(w.verdictTime).map((c) => verdictTimeRow(c.resolution, c.service, c.bucket, c.model, c.quality, ver, writeId)),
-        'storing verdict-time rollups'),
-    ]);
-    await this.#log.commit(writeId, ver);
+    let reading: ServerReading | undefined;
+    try {
+      await Promise.all([
+        this.#claims.insert(claimed, writeId, ver),
+        this.#db.insert('inference', w.inferences.map((n, i) => inferenceRow(n, seq + i, writeId)), 'storing inferences'),
+        this.#db.insert('outcome', w.outcomes.map((o, i) => outcomeRow(o.event, o.contentHash, o.joined, o.body, seq + w.inferences.length + i, writeId)), 'storing outcomes'),
+        this.#db.insert('inference_verdict', [
+          ...w.inferences.filter((n) => n.verdict !== undefined).map((n) => verdictRow(n.event.service, n.event.id, n.verdict, ver, writeId)),
+          ...w.verdicts.map((v) => verdictRow(v.service, v.requestId, v.verdict, ver, writeId)),
+        ], 'storing verdicts'),
+        this.#db.insert('outcome_join', w.joinedOutcomes.map((j) => ({ service: j.service, key: j.key, write_id: writeId })), 'joining outcomes'),
+        this.#db.insert('verdict_step', stepRows, 'storing verdict steps'),
+        this.#db.insert('rollup', foldDeltas(w.rollups).map((r) => rollupRow(r, ver, writeId)), 'storing rollups'),
+        this.#db.insert('verdict_time', foldVerdictTime(w.verdictTime).map((c) => verdictTimeRow(c.resolution, c.service, c.bucket, c.model, c.quality, ver, writeId)),
+          'storing verdict-time rollups'),
+      ]);
+      if (claimed.length > 0) reading = await this.#claims.check(claimed, writeId);
+    } catch (e) {
+      // The commit row was not sent: withdraw the claims so others need not wait for them to expire.
+      await this.#claims.abort(claimed, writeId, ver);
+      throw e;
+    }
+    await this.#log.commit(writeId, ver, reading);
   }
 
   /**
@@ -218,40 +232,6 @@ export class ClickHouseIngest {
 
   // ---- reads ---------------------------------------------------------------------------------------
 
-  /** Adds each cell's committed delta rows in write order with core's mergeCell: O(delta rows). */
-  async readRollups(q: RollupQuery): Promise<RollupRow[]> {
-    const rows = await this.#db.rows<RollupDeltaRow>(`SELECT ${ROLLUP_READ_COLUMNS} FROM ${this.#db.table('rollup')}
-      WHERE service = ${str(q.service)} AND resolution = ${str(q.resolution)} AND bucket >= ${int(q.from)} AND bucket < ${int(q.to)}
-        AND day >= ${int(dayOf(q.from))} AND day <= ${int(dayOf(q.to))}${q.cohorts ? '' : " AND attr = ''"}
-      ORDER BY bucket, model, attr, value, ver`, 'reading rollups');
-    const sketches = q.sketches ?? true;
-    const out: RollupRow[] = [];
-    let last: RollupRow | undefined;
-    const key = (r: { bucket: number; model: string; attr: string; value: string }): string => `${r.bucket}\u0000${r.model}\u0000${r.attr}\u0000${r.value}`;
-    for (const r of oncePerWrite(await this.#log.filter(rows), key)) {
-      if (last === undefined || key(last) !== key(r)) {
-        last = { bucket: r.bucket, model: r.model, attr: r.attr, value: r.value, cell: createCell() };
-        out.push(last);
-      }
-      mergeCell(last.cell, deltaCell(r, sketches));
-    }
-    return out;
-  }
-
-  async readVerdictTime(service: string, resolution: Resolution, from: number, to: number): Promise<VerdictTimeRow[]> {
-    const rows = await this.#db.rows<VerdictTimeDeltaRow>(`SELECT bucket, model, write_id, judged, good, w, w2, wgood
-      FROM ${this.#db.table('verdict_time')} WHERE service = ${str(service)} AND resolution = ${str(resolution)}
-        AND bucket >= ${int(from)} AND bucket < ${int(to)} AND day >= ${int(dayOf(from))} AND day <= ${int(dayOf(to))}
-      ORDER BY bucket, model, ver`, 'reading verdict-time rows');
-    const out: Array<{ bucket: number; model: string; quality: QualityAcc }> = [];
-    for (const r of oncePerWrite(await this.#log.filter(rows), (x) => `${x.bucket}\u0000${x.model}`)) {
-      let cur = out.at(-1);
-      if (cur === undefined || cur.bucket !== r.bucket || cur.model !== r.model) out.push((cur = { bucket: r.bucket, model: r.model, quality: createQualityAcc() }));
-      addQuality(cur.quality, { judged: r.judged, good: r.good, sumW: r.w, sumW2: r.w2, sumWGood: r.wgood });
-    }
-    return out;
-  }
-
   async readVerdictStepsAfter(service: string, after: number, requestFrom: number, requestTo: number): Promise<VerdictStep[]> {
     if (requestFrom >= requestTo) return [];
     const rows = await this.#db.rows<StepRow>(`SELECT request_id, ver, pos, write_id, steps FROM ${this.#db.table('verdict_step')}
@@ -284,14 +264,6 @@ export class ClickHouseIngest {
       joined += new Set((await this.#log.filter(rows)).map((r) => r.key)).size;
     }
     return keys.length - joined;
-  }
-
-  async listCohortValues(service: string): Promise<CohortRef[]> {
-    const rows = await this.#db.rows<{ attr: string; value: string; write_id: string }>(`SELECT DISTINCT attr, value, write_id
-      FROM ${this.#db.table('rollup')} WHERE service = ${str(service)} AND resolution = 'd' AND attr != ''`, 'listing cohort values');
-    const seen = new Map<string, CohortRef>();
-    for (const r of await this.#log.filter(rows)) seen.set(`${r.attr}\u0000${r.value}`, { attr: r.attr, value: r.value });
-    return [...seen.values()].sort((a, b) => (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   }
 
   // ---- the inference feed --------------------------------------------------------------------------
@@ -361,16 +333,17 @@ export class ClickHouseIngest {
   /**
    * Drops the raw-event partitions (inferences, outcomes, verdict steps) of days before `day` (days since
    * the epoch, UTC): whole parts are unlinked, no rewrite. Rollups are kept: their size is bounded by
-   * cardinality, and reports over old windows still need them. Returns the partitions dropped.
+   * cardinality, and reports over old windows still need them. Claims (claims.ts) go with the events they
+   * claim: an event whose day was dropped is new again if re-sent. Returns the raw-event partitions dropped.
    */
   async dropBefore(day: number): Promise<number> {
     let dropped = 0;
-    for (const table of ['inference', 'outcome', 'verdict_step']) {
+    for (const table of ['inference', 'outcome', 'verdict_step', 'write_claim']) {
       const parts = await this.#db.rows<{ partition: string }>(`SELECT DISTINCT partition FROM system.parts
         WHERE database = ${str(this.#db.database)} AND table = ${str(table)} AND active`, 'listing partitions');
       for (const p of parts.map((x) => Number(x.partition)).filter((d) => Number.isSafeInteger(d) && d < day)) {
         await this.#db.exec(`ALTER TABLE ${this.#db.table(table)} DROP PARTITION ${int(p)}`, `dropping ${table} partition ${p}`);
-        dropped++;
+        if (table !== 'write_claim') dropped++;
       }
     }
     return dropped;

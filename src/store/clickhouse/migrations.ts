@@ -123,6 +123,19 @@ export const MIGRATIONS: readonly Migration[] = [
         ENGINE = ReplacingMergeTree(ver) ORDER BY key`,
     ],
   },
+  {
+    version: 2,
+    name: 'claims and compaction',
+    statements: (t) => [
+      // One row per identity (i/<inference id>, o/<outcome key>) a write adds; aborted = 1 rows withdraw
+      // a write's claims (claims.ts). Partitioned by the event's day, so retention drops them with the events.
+      `CREATE TABLE IF NOT EXISTS ${t('write_claim')} (day UInt32, service String, key String, write_id String, ver UInt64, aborted UInt8)
+        ENGINE = MergeTree PARTITION BY day ORDER BY (service, key)`,
+      // A published compaction of one delta table's day: readers of the day follow the highest cutoff (compaction.ts).
+      `CREATE TABLE IF NOT EXISTS ${t('compaction')} (tbl String, day UInt32, cutoff UInt64, write_id String, published UInt64)
+        ENGINE = MergeTree ORDER BY (tbl, day, cutoff)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
