@@ -67,6 +67,8 @@ export interface ServeConfig {
   readonly driftRebuildDays: number;
   /** How long `/metrics` reuses its computed gauges (server time); `0s` computes them on every scrape. */
   readonly metricsTtl: string;
+  /** How often the engine roles run the store's housekeeping (ClickHouse compaction; nothing on SQLite). Wall-clock time. */
+  readonly compactInterval: string;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
@@ -92,6 +94,7 @@ export const DEFAULT_CONFIG: ServeConfig = Object.freeze({
   driftInterval: '2s',
   driftRebuildDays: 31,
   metricsTtl: '15s',
+  compactInterval: '1m',
 });
 
 const schema = {
@@ -131,6 +134,7 @@ const schema = {
     driftInterval: { type: 'string' },
     driftRebuildDays: { type: 'integer', minimum: 1, maximum: 400 },
     metricsTtl: { type: 'string' },
+    compactInterval: { type: 'string' },
   },
 } as const;
 
@@ -178,7 +182,7 @@ export function resolveConfig(file: Partial<ServeConfig>, flags: Partial<ServeCo
   if ((parseDuration(merged.evalInterval) ?? 0) < 1000) {
     throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: evalInterval must be a duration of at least 1s, such as 30s`);
   }
-  for (const [k, min] of [['notifyInterval', 100], ['notifyTimeout', 100], ['alertmanagerResend', 1000], ['driftInterval', 100]] as const) {
+  for (const [k, min] of [['notifyInterval', 100], ['notifyTimeout', 100], ['alertmanagerResend', 1000], ['driftInterval', 100], ['compactInterval', 1000]] as const) {
     if ((parseDuration(merged[k]) ?? 0) < min) {
       throw new MlsloError('MLSLO_ERR_CONFIG_INVALID', `${source}: ${k} must be a duration of at least ${min < 1000 ? `${min}ms` : '1s'}, such as ${DEFAULT_CONFIG[k]}`);
     }

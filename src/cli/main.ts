@@ -51,7 +51,7 @@ export function buildProgram(): Command {
     .option('--demo', 'also run the demo services with live data, and print an admin key')
     .option('--demo-speed <factor>', 'with --demo: server minutes per real minute (default 10; 1 = real time)', speed)
     .option('--max-event-age <duration>', 'oldest inference event accepted (default 7d)')
-    .addHelpText('after', '\nConfig file keys: port, host, store, data, clickhouse {url, database, username, password}, role, publicUrl, specs, demo, demoSpeed, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel.\nThe ClickHouse password may come from $MLSLO_CLICKHOUSE_PASSWORD. Scale-out roles: docs/deployment.md.')
+    .addHelpText('after', '\nConfig file keys: port, host, store, data, clickhouse {url, database, username, password}, role, publicUrl, specs, demo, demoSpeed, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel, compactInterval (ClickHouse compaction, default 1m).\nThe ClickHouse password may come from $MLSLO_CLICKHOUSE_PASSWORD. Scale-out roles: docs/deployment.md.')
     .action(serveCommand);
 
   addStoreOptions(program.command('migrate')

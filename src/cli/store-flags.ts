@@ -17,9 +17,14 @@ export interface StoreFlags {
 
 /** Adds the store flags to `cmd`. */
 export function addStoreOptions(cmd: Command): Command {
-  return cmd
+  return addStoreChoice(cmd
     .option('--config <file>', 'YAML config file (as for `mlslo serve`); flags override it')
-    .option('--data <dir>', 'data directory holding mlslo.sqlite (default ./data)')
+    .option('--data <dir>', 'data directory holding mlslo.sqlite (default ./data)'));
+}
+
+/** Adds `--store`, `--clickhouse-url` and `--clickhouse-database`: for a command that has `--config` and `--data` of its own (import). */
+export function addStoreChoice(cmd: Command): Command {
+  return cmd
     .addOption(new Option('--store <store>', 'where data lives (default sqlite)').choices(['sqlite', 'clickhouse']))
     .option('--clickhouse-url <url>', 'with --store clickhouse: the HTTP interface, e.g. http://127.0.0.1:8123 (password: $MLSLO_CLICKHOUSE_PASSWORD)')
     .option('--clickhouse-database <name>', 'with --store clickhouse: the database');

@@ -3,8 +3,8 @@
  * notification dispatcher and, with `--demo`, the demo traffic. Returns a handle whose `close()` stops
  * everything in order (demo, evaluator, dispatcher, HTTP, store) so Ctrl-C never cuts a commit in half.
  *
- * The role (roles.ts, docs/deployment.md) decides what runs: the engine loops only in `all` and
- * `evaluator`; the routes a role does not serve answer 404. Processes that do not evaluate read alerts
+ * The role (roles.ts, docs/deployment.md) decides what runs: the engine loops (and the store's
+ * housekeeping, store-maintenance.ts) only in `all` and `evaluator`; the routes a role does not serve answer 404. Processes that do not evaluate read alerts
  * and drift status from the store, since another process changes them.
  */
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport, sloWindowMs } from '../engine/report.ts';
 import { loadBurnPolicies, policyForSpec } from '../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
+import type { TimingOptions } from '../store/clickhouse/timing.ts';
 import { openConfiguredStore } from '../store/open-store.ts';
 import { parseTtl, storeConfigOf, type ServeConfig } from '../cli/config.ts';
 import { buildServer } from './app.ts';
@@ -35,6 +36,7 @@ import { Authenticator } from './auth.ts';
 import { generateKey } from './api-keys.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
 import { runsEngine } from './roles.ts';
+import { StoreMaintenance } from './store-maintenance.ts';
 import type { DemoModels, DemoTuning } from '../demo/start-demo.ts';
 
 export const DEMO_SPECS = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -55,6 +57,8 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
   /** Jitter source of notification retries (tests make backoff deterministic). */
   readonly random?: () => number;
+  /** ClickHouse timing (tests shorten the compaction lag so compaction runs within a test). */
+  readonly clickhouseTiming?: TimingOptions;
   /** With `cfg.demo`: smaller models and traffic for tests, and where the live traffic has got to. */
   readonly demo?: {
     readonly tuning?: Partial<DemoTuning>;
@@ -80,7 +84,9 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
 
   // Only the single-node server migrates by itself; a scale-out deployment runs `mlslo migrate` once,
   // before its replicas start, so a schema change is one visible step and never a race between replicas.
-  const store = await openConfiguredStore(storeConfigOf(cfg), { migrate: cfg.role === 'all' });
+  const store = await openConfiguredStore(storeConfigOf(cfg), {
+    migrate: cfg.role === 'all', ...(opts.clickhouseTiming === undefined ? {} : { clickhouseTiming: opts.clickhouseTiming }),
+  });
   const engine = runsEngine(cfg.role);
   // The demo runs on a compressed clock that resumes where a previous run on this data left off
   // (src/demo/clock.ts); a test's clock (`opts.now`) replaces it.
@@ -146,9 +152,15 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     pagerdutyUrl: cfg.pagerdutyUrl,
     ...(opts.random === undefined ? {} : { random: opts.random }),
   });
+  // Compaction on ClickHouse (the store's `maintain`); on SQLite nothing runs. Evaluators are few, and
+  // concurrent compactions are safe, so every engine process runs it (docs/clickhouse.md).
+  const maintenance = new StoreMaintenance({
+    store, intervalMs: parseDuration(cfg.compactInterval)!, log, onPass: (result) => metrics.maintenancePass(result),
+  });
   let drifting: Promise<void> = Promise.resolve();
   let driftTimer: NodeJS.Timeout | undefined;
   if (engine) {
+    maintenance.start();
     driftTimer = setInterval(() => {
       drifting = driftFolder!.catchUp().catch((e: unknown) => log(`drift histograms: ${(e as Error).message}`));
     }, parseDuration(cfg.driftInterval));
@@ -196,6 +208,7 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
       await evals.stop();
       clearInterval(driftTimer);
       await drifting;
+      await maintenance.stop();
       await dispatcher.stop();
       await app.close();
       await store.close();

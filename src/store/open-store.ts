@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { migrateClickHouse, openClickHouseStore } from './clickhouse/clickhouse-store.ts';
 import type { ClickHouseConnection } from './clickhouse/db.ts';
 import { MIGRATIONS as CLICKHOUSE_MIGRATIONS } from './clickhouse/migrations.ts';
+import type { TimingOptions } from './clickhouse/timing.ts';
 import type { Store } from './port.ts';
 import { mapStoreError } from './sqlite/errors.ts';
 import { checkDataFile } from './sqlite/integrity.ts';
@@ -45,12 +46,17 @@ export interface OpenOptions {
    * migrations are transactions on a local file, safe from any process.
    */
   readonly migrate?: boolean;
+  /**
+   * ClickHouse claim TTL, compaction lag and GC grace (timing.ts): the defaults unless a test shortens
+   * them. Not a config key: every process on one database must use the same.
+   */
+  readonly clickhouseTiming?: TimingOptions;
 }
 
 /** Opens the configured store. */
 export function openConfiguredStore(config: StoreConfig, opts: OpenOptions = {}): Promise<Store> {
   return config.store === 'clickhouse'
-    ? openClickHouseStore({ ...config.clickhouse, migrate: opts.migrate !== false })
+    ? openClickHouseStore({ ...config.clickhouse, migrate: opts.migrate !== false, ...(opts.clickhouseTiming === undefined ? {} : { timing: opts.clickhouseTiming }) })
     : openStore(config.data);
 }
 

@@ -1,17 +1,19 @@
 /**
  * `mlslo import` end to end: the real CLI in a child process, real files in a temp dir, a real SQLite
- * data directory read back with SQL. Expected counts, lines and codes are worked out by hand from the
- * fixtures below, never taken from the importer's output.
+ * data directory — or a real ClickHouse database (test/helpers/clickhouse.ts; those tests are SKIPPED,
+ * with the install command, without it) — read back with SQL. Expected counts, lines and codes are
+ * worked out by hand from the fixtures below, never taken from the importer's output.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { openStore } from '../../src/store/open-store.ts';
+import { openConfiguredStore, openStore, type StoreConfig } from '../../src/store/open-store.ts';
+import { CLICKHOUSE_MISSING, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse.ts';
 import { REPO, runCli, type CliResult } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
 
@@ -25,10 +27,39 @@ spec:
   cohorts: [region]
 `;
 
-function workdir(): { dir: string; spec: string; data: string } {
+interface Workdir {
+  readonly dir: string;
+  readonly spec: string;
+  /** The data directory: the SQLite file, and the resume offsets whatever the store. */
+  readonly data: string;
+  /** Where the events go: SQLite in `data` by default. */
+  readonly store: StoreConfig;
+}
+
+function workdir(): Workdir {
   const dir = mkdtempSync(join(tmpdir(), 'mlslo-import-'));
   writeFileSync(join(dir, 'spec.yaml'), SPEC);
-  return { dir, spec: join(dir, 'spec.yaml'), data: join(dir, 'data') };
+  return { dir, spec: join(dir, 'spec.yaml'), data: join(dir, 'data'), store: { store: 'sqlite', data: join(dir, 'data') } };
+}
+
+/** The import's store flags (`--data` is always given: it holds the resume offsets). */
+function storeArgs(w: Workdir): string[] {
+  return w.store.store === 'clickhouse'
+    ? ['--data', w.data, '--store', 'clickhouse', '--clickhouse-url', w.store.clickhouse.url, '--clickhouse-database', w.store.clickhouse.database]
+    : ['--data', w.data];
+}
+
+let clickhouse: Promise<ClickHouseServer> | undefined;
+let databases = 0;
+after(async () => {
+  await (await clickhouse)?.stop();
+});
+
+/** A workdir importing into a fresh database of the file's one ClickHouse server (started on first use). */
+async function clickhouseWorkdir(): Promise<Workdir> {
+  clickhouse ??= startClickHouse();
+  const w = workdir();
+  return { ...w, store: { store: 'clickhouse', data: w.data, clickhouse: { url: (await clickhouse).url, database: `mlslo_import_${++databases}` } } };
 }
 
 const inf = (o: Record<string, unknown>): string => JSON.stringify({ kind: 'inference', service: 'fraud-scorer', ts: '2020-03-01T10:00:00Z', ...o });
@@ -77,8 +108,8 @@ const EXPECTED_CSV_REJECTIONS = [
   [9, 'too_new', '/ts'], [12, 'conflict', '/id'], [13, 'invalid_value', '/latencyMs'],
 ];
 
-function importCli(w: { spec: string; data: string }, args: readonly string[]): Promise<CliResult> {
-  return runCli(['import', ...args, '--data', w.data, '--specs', w.spec]);
+function importCli(w: Workdir, args: readonly string[]): Promise<CliResult> {
+  return runCli(['import', ...args, ...storeArgs(w), '--specs', w.spec]);
 }
 
 function readErrors(file: string): Array<[number, string, string]> {
@@ -98,6 +129,27 @@ function stored(data: string): { inferences: Map<string, string>; outcomes: stri
   } finally {
     db.close();
   }
+}
+
+/** The same for a ClickHouse database: committed rows only (a row counts once its write id is in write_commit), the first copy of an id. */
+async function storedInClickHouse(store: StoreConfig): Promise<{ inferences: Map<string, string>; outcomes: string[] }> {
+  if (store.store !== 'clickhouse') throw new Error('not a ClickHouse store');
+  const { url, database } = store.clickhouse;
+  const query = async (sql: string): Promise<string[][]> => {
+    const res = await fetch(`${url}/`, { method: 'POST', body: `${sql} FORMAT TSV` });
+    const text = await res.text();
+    if (!res.ok) throw new Error(text);
+    return text.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  };
+  const committed = `write_id IN (SELECT write_id FROM ${database}.write_commit)`;
+  const inferences = new Map((await query(`SELECT id, argMin(content_hash, seq) FROM ${database}.inference WHERE ${committed} GROUP BY id`)).map(([id, hash]) => [id!, hash!]));
+  const outcomes = (await query(`SELECT argMin(content_hash, seq) AS h FROM ${database}.outcome WHERE ${committed} GROUP BY service, key ORDER BY h`)).map(([h]) => h!);
+  return { inferences, outcomes };
+}
+
+/** How many inferences the store holds, by SQL. */
+async function storedCount(w: Workdir): Promise<number> {
+  return (w.store.store === 'clickhouse' ? await storedInClickHouse(w.store) : stored(w.data)).inferences.size;
 }
 
 test('NDJSON: accepted, duplicate and each rejected line with its line, code and path; valid lines stored; exit 1', async () => {
@@ -192,8 +244,8 @@ function eventLines(n: number, pad = 0): string {
   return out;
 }
 
-async function storedTotal(data: string): Promise<number> {
-  const store = await openStore(data);
+async function storedTotal(where: StoreConfig): Promise<number> {
+  const store = await openConfiguredStore(where);
   try {
     const rows = await store.readRollups({ service: 'fraud-scorer', resolution: 'd', from: 0, to: Date.parse('2021-01-01T00:00:00Z'), cohorts: false });
     return rows.reduce((n, r) => n + r.cell.total, 0);
@@ -202,36 +254,43 @@ async function storedTotal(data: string): Promise<number> {
   }
 }
 
-test('killed mid-file (SIGKILL), the import resumes after the last committed batch: every event stored and counted once', async () => {
-  const w = workdir();
-  const N = 30_000;
+/**
+ * Imports `n` events in batches of `batch`, kills the import (SIGKILL) once `killAt` lines are recorded,
+ * then resumes it: the run after the kill reads from the recorded line, and every event ends up stored
+ * and counted once.
+ */
+async function killAndResume(w: Workdir, n: number, batch: number, killAt: number, statePath: string): Promise<void> {
   const file = join(w.dir, 'events.ndjson');
-  writeFileSync(file, eventLines(N));
-  const statePath = join(w.data, 'import-state.json');
-  const child = spawn(process.execPath, [join(REPO, 'bin/mlslo'), 'import', file, '--data', w.data, '--specs', w.spec, '--batch-size', '500'], { cwd: REPO, stdio: 'ignore' });
+  writeFileSync(file, eventLines(n));
+  const child = spawn(process.execPath, [join(REPO, 'bin/mlslo'), 'import', file, ...storeArgs(w), '--specs', w.spec, '--batch-size', String(batch)], { cwd: REPO, stdio: 'ignore' });
   // Kill once a few batches are committed and recorded, well before the end.
   for (;;) {
     const line = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as { files: Record<string, { line: number }> }).files[file]?.line ?? 0 : 0;
-    if (line >= 3000) break;
+    if (line >= killAt) break;
     assert.equal(child.exitCode, null, 'the import ended before it could be killed');
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill('SIGKILL');
   await new Promise((r) => child.once('close', r));
-  const before = stored(w.data).inferences.size;
-  assert.ok(before > 0 && before < N, `killed mid-file (${before} stored)`);
+  const before = await storedCount(w);
+  assert.ok(before > 0 && before < n, `killed mid-file (${before} stored)`);
   const resumed = await importCli(w, [file]);
   assert.equal(resumed.code, 0, resumed.stderr);
   const m = /resuming after line (\d+)\n/.exec(resumed.stdout);
   assert.ok(m !== null, resumed.stdout);
   const after = Number(m[1]);
   // Lines after the recorded point are re-read: those committed after the last state write are duplicates.
-  const read = N - after;
+  const read = n - after;
   const dup = before - after;
-  assert.ok(dup >= 0 && dup <= 500, `at most one batch committed past the recorded point (${dup})`);
+  assert.ok(dup >= 0 && dup <= batch, `at most one batch committed past the recorded point (${dup})`);
   assert.match(resumed.stdout, new RegExp(`events\\.ndjson: ${read} lines read: ${read - dup} accepted, ${dup} duplicates, 0 rejected\\n`));
-  assert.equal(stored(w.data).inferences.size, N);
-  assert.equal(await storedTotal(w.data), N, 'the rollups count every event once');
+  assert.equal(await storedCount(w), n);
+  assert.equal(await storedTotal(w.store), n, 'the rollups count every event once');
+}
+
+test('killed mid-file (SIGKILL), the import resumes after the last committed batch: every event stored and counted once', async () => {
+  const w = workdir();
+  await killAndResume(w, 30_000, 500, 3000, join(w.data, 'import-state.json'));
 });
 
 test('a 200k-line gzip file streams: the JS heap is capped below the inflated file size, and RSS stays bounded', async () => {
@@ -292,4 +351,30 @@ test('importing into the data directory of a running server: both writers\' even
   } finally {
     await s.stop();
   }
+});
+
+test('into ClickHouse (--store clickhouse): the same report, per-line rejections and stored events as into SQLite', { skip: CLICKHOUSE_MISSING, timeout: 120_000 }, async () => {
+  const lite = workdir();
+  writeFileSync(join(lite.dir, 'events.ndjson'), NDJSON);
+  assert.equal((await importCli(lite, [join(lite.dir, 'events.ndjson')])).code, 1);
+  const w = await clickhouseWorkdir();
+  writeFileSync(join(w.dir, 'events.ndjson'), NDJSON);
+  const errors = join(w.dir, 'rejected.ndjson');
+  const r = await importCli(w, [join(w.dir, 'events.ndjson'), '--errors', errors]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /events\.ndjson: 11 lines read: 3 accepted, 1 duplicates, 7 rejected \(conflict 1, invalid_json 1, invalid_timestamp 1, invalid_type 1, too_new 1, unknown_field 1, unknown_service 1\)\n/);
+  assert.deepEqual(readErrors(errors), EXPECTED_NDJSON_REJECTIONS);
+  const s = await storedInClickHouse(w.store);
+  assert.deepEqual([...s.inferences.keys()].sort(), ['i1', 'i2']);
+  assert.equal(s.outcomes.length, 1);
+  assert.deepEqual(s, stored(lite.data), 'the same events, byte for byte, as the SQLite import stored');
+  assert.equal(existsSync(join(w.data, 'mlslo.sqlite')), false, 'nothing went to SQLite');
+  const database = w.store.store === 'clickhouse' ? w.store.clickhouse.database : '';
+  assert.ok(existsSync(join(w.data, `import-state.clickhouse-${database}.json`)), 'resume offsets are kept per store');
+});
+
+test('into ClickHouse, killed mid-file (SIGKILL), the import resumes after the last committed batch: every event stored and counted once', { skip: CLICKHOUSE_MISSING, timeout: 120_000 }, async () => {
+  const w = await clickhouseWorkdir();
+  const database = w.store.store === 'clickhouse' ? w.store.clickhouse.database : '';
+  await killAndResume(w, 6000, 250, 1000, join(w.data, `import-state.clickhouse-${database}.json`));
 });

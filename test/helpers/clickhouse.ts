@@ -80,7 +80,9 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
   const stop = async (): Promise<void> => {
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-      proc.kill('SIGTERM');
+      // Killed outright: its folder is deleted next, so there is nothing to shut down cleanly, and a
+      // SIGTERM costs every test file about 10 s while the server waits out its idle client connections.
+      proc.kill('SIGKILL');
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 /**
  * `mlslo import events FILE…` (also `mlslo import FILE…`): backfill NDJSON or CSV files, plain or gzip,
- * into the store, through the same Ingestor as `POST /v1/events` (docs/backfill.md). This file opens
- * the store and specs like `mlslo serve`, reads each file from where the last run left it, prints each
- * rejected line and the summary, and records the resume point after every committed batch.
+ * into either store, through the same Ingestor as `POST /v1/events` (docs/backfill.md). This file opens
+ * the store (the store flags of every command, store-flags.ts) and specs like `mlslo serve`, reads each
+ * file from where the last run left it, prints each rejected line and the summary, and records the
+ * resume point after every committed batch.
  * Exit codes: 0 every line accepted or a duplicate, 1 some line rejected (the others are stored),
  * 2 a fatal error (unreadable file, bad CSV header, store error).
  */
@@ -20,16 +21,15 @@ import { ndjsonRecords } from '../../ingest/backfill/ndjson-records.ts';
 import { START, type ReadPosition, type SourceRecord } from '../../ingest/backfill/source-record.ts';
 import { Ingestor } from '../../ingest/ingest.ts';
 import { formatProblem, loadSpecFiles } from '../../spec/load-spec.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openConfiguredStore, type StoreConfig } from '../../store/open-store.ts';
 import type { Store } from '../../store/port.ts';
-import { readConfigFile, resolveConfig, type ServeConfig } from '../config.ts';
+import { storeConfigOf, type ServeConfig } from '../config.ts';
 import { importProgress, type ImportProgress } from '../import-progress.ts';
+import { addStoreChoice, commandConfig, type StoreFlags } from '../store-flags.ts';
 
-interface ImportFlags {
+interface ImportFlags extends StoreFlags {
   readonly format?: ImportFormat;
-  readonly data?: string;
   readonly specs?: string[];
-  readonly config?: string;
   readonly maxEventAge?: number;
   readonly batchSize?: number;
   readonly errors?: string;
@@ -172,10 +172,17 @@ async function loadSpecs(paths: readonly string[]): Promise<ReadonlyMap<string, 
   return new Map(specs.map((s) => [s.name, s] as const));
 }
 
-async function serveConfig(flags: ImportFlags): Promise<ServeConfig> {
-  const file = flags.config === undefined ? {} : await readConfigFile(flags.config);
-  const given: Partial<ServeConfig> = { ...(flags.data === undefined ? {} : { data: flags.data }), ...(flags.specs === undefined ? {} : { specs: flags.specs }) };
-  return resolveConfig(file, given, flags.config ?? 'flags');
+/** The serve configuration with these flags over it: the store flags as every command reads them, and `--specs`. */
+function serveConfig(flags: ImportFlags): Promise<ServeConfig> {
+  return commandConfig(flags, flags.specs === undefined ? {} : { specs: flags.specs });
+}
+
+/**
+ * Where resume offsets live by default: in the data directory, one file per store, so a file imported
+ * into SQLite is not taken as already imported once `store` switches to ClickHouse (docs/backfill.md).
+ */
+function defaultStatePath(store: StoreConfig): string {
+  return join(store.data, store.store === 'clickhouse' ? `import-state.clickhouse-${store.clickhouse.database}.json` : 'import-state.json');
 }
 
 function summary(t: Tally): string {
@@ -217,8 +224,9 @@ async function importEventsCommand(files: string[], flags: ImportFlags): Promise
     for (const f of files) if (f !== '-') await fileIdentity(resolve(f));
     const cfg = await serveConfig(flags);
     const specs = await loadSpecs(cfg.specs);
-    store = await openStore(cfg.data);
-    process.exitCode = await importEvents(files, store, specs, flags.state ?? join(cfg.data, 'import-state.json'), flags);
+    const where = storeConfigOf(cfg);
+    store = await openConfiguredStore(where);
+    process.exitCode = await importEvents(files, store, specs, flags.state ?? defaultStatePath(where), flags);
   } catch (e) {
     process.stderr.write(`mlslo: ${isMlsloError(e) ? e.message : (e as Error).stack ?? String(e)}\n`);
     process.exitCode = 2;
@@ -243,7 +251,7 @@ function batchSize(value: string): number {
 const collect = (value: string, prev: string[] | undefined): string[] => [...(prev ?? []), value];
 
 export function addImportEventsCommand(importer: Command): void {
-  importer.command('events', { isDefault: true })
+  const events = importer.command('events', { isDefault: true })
     .description('backfill events from NDJSON or CSV files, plain or gzip (- reads stdin), through the same validation as POST /v1/events; '
       + 'resumes where the last run stopped; exit 1 if any line was rejected, 2 on a fatal error (docs/backfill.md)')
     .argument('<file...>', 'NDJSON (.ndjson/.jsonl) or CSV (.csv) files, optionally gzip; - for stdin')
@@ -251,14 +259,14 @@ export function addImportEventsCommand(importer: Command): void {
       if (v !== 'ndjson' && v !== 'csv') throw new InvalidArgumentError('must be ndjson or csv');
       return v;
     })
-    .option('--data <dir>', 'data directory holding mlslo.sqlite (default ./data)')
+    .option('--data <dir>', 'data directory holding mlslo.sqlite and the resume offsets (default ./data)')
     .option('--specs <path...>', 'service spec files or directories of *.yaml (repeatable)', collect)
-    .option('--config <file>', 'the serve YAML config file, for `data` and `specs`; flags override it')
+    .option('--config <file>', 'the serve YAML config file, for the store and `specs`; flags override it')
     .option('--max-event-age <duration>', 'oldest event accepted, inferences and outcomes alike (default unlimited: backfill is for old data)', age)
     .option('--batch-size <n>', `events per committed batch (default ${DEFAULT_BATCH_SIZE})`, batchSize)
     .option('--errors <file>', 'also write every rejected line as NDJSON {file, line, code, path, message}')
-    .option('--state <file>', 'where resume offsets are kept (default <data>/import-state.json)')
+    .option('--state <file>', 'where resume offsets are kept (default <data>/import-state.json; with ClickHouse <data>/import-state.clickhouse-<database>.json)')
     .option('--restart', 'read every file from the start, even one already imported')
-    .option('--quiet', 'no progress output')
-    .action(importEventsCommand);
+    .option('--quiet', 'no progress output');
+  addStoreChoice(events).action(importEventsCommand);
 }

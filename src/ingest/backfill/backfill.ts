@@ -29,15 +29,31 @@ export interface BackfillOptions {
   readonly ingestor: Ingestor;
   readonly batchSize: number;
   readonly onBatch: (batch: CommittedBatch) => Promise<void>;
-  /** Waits before retrying a batch the store refused as busy (tests shorten it). */
+  /** Waits before retrying a batch the store refused (tests shorten it). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
- * Commits that found the database locked (a server writing the same SQLite file, past its busy
- * timeout) are retried: a failed commit stored nothing, so a retry cannot count anything twice.
+ * Waits before the retries of a refused commit. A retry is planned from a fresh lookup, so it cannot
+ * count anything twice: events stored meanwhile — by another writer, or by this commit when only its
+ * answer was lost (a ClickHouse timeout) — come back as duplicates.
  */
-const BUSY_RETRIES = [1000, 2000, 4000, 8000];
+const RETRY_WAITS_MS = [1000, 2000, 4000, 8000];
+
+/**
+ * The errors worth a retry, as a client retries a 503/429: the database locked by another writer past
+ * its busy timeout or ClickHouse busy (OVERLOADED); another ingest replica or importer adding the same
+ * events at the same moment (STORE_CONFLICT); ClickHouse unreachable or restarting (STORE_UNAVAILABLE).
+ */
+const RETRYABLE: ReadonlySet<string> = new Set(['MLSLO_ERR_OVERLOADED', 'MLSLO_ERR_STORE_CONFLICT', 'MLSLO_ERR_STORE_UNAVAILABLE']);
+
+/**
+ * A wait of 75–125 % of `ms`: two writers that lost the same race do not retry in lockstep, and lose
+ * it again (claims let at most one of them commit, docs/clickhouse.md).
+ */
+function jittered(ms: number): number {
+  return Math.round(ms * (0.75 + Math.random() / 2));
+}
 
 async function ingestRetrying(items: unknown[], opts: BackfillOptions): Promise<IngestResult> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -45,9 +61,9 @@ async function ingestRetrying(items: unknown[], opts: BackfillOptions): Promise<
     try {
       return await opts.ingestor.ingest(items, { service: undefined });
     } catch (e) {
-      const wait = BUSY_RETRIES[attempt];
-      if (wait === undefined || !isMlsloError(e) || e.code !== 'MLSLO_ERR_OVERLOADED') throw e;
-      await sleep(wait);
+      const wait = RETRY_WAITS_MS[attempt];
+      if (wait === undefined || !isMlsloError(e) || !RETRYABLE.has(e.code)) throw e;
+      await sleep(jittered(wait));
     }
   }
 }

@@ -8,7 +8,7 @@
  * write re-sends that batch on resume, and the store counts its events as duplicates: nothing twice.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MlsloError } from '../../core/errors.ts';
 
@@ -70,6 +70,8 @@ async function readState(path: string): Promise<StateFile> {
 
 /** Writes `text` to `path` so that a crash leaves the old or the new content, never a torn file. */
 async function writeAtomically(path: string, text: string): Promise<void> {
+  // The directory may not exist yet: with ClickHouse nothing else creates the data directory.
+  await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const f = await open(tmp, 'w');
   try {

@@ -128,7 +128,7 @@ export class ClickHouseStore implements Store {
   }
 
   /**
-   * Compaction (adapter-specific, run periodically by the evaluator role): merges the delta rows of
+   * Compaction (run periodically through `maintain` by the engine roles): merges the delta rows of
    * rollups, verdict-time rows and drift histograms up to `now` − compaction lag (bounded by the server's
    * clock) into one row per cell, and collects rows replaced long enough ago (compaction.ts). Safe to run
    * from several processes at once, to crash at any point, and to repeat.
@@ -139,6 +139,11 @@ export class ClickHouseStore implements Store {
     reports.push(...await this.#compactions.compact(VERDICT_TIME_TABLE, now));
     reports.push(...await this.#compactions.compact(this.#drift.table, now));
     return reports;
+  }
+
+  /** The port's housekeeping (the engine roles run it every `compactInterval`): compaction. */
+  async maintain(now: number): Promise<void> {
+    await this.compact(now);
   }
 
   // ---- alerts, outbox, retraining (outbox.ts) ------------------------------------------------------

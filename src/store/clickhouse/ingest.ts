@@ -15,17 +15,19 @@ import {
   type Store, type StoredInference, type StoredOutcome, type Verdict, type VerdictStep,
 } from '../port.ts';
 import type { Claims, Identity } from './claims.ts';
-import type { ServerReading } from './timing.ts';
+import { readServerClock, type ServerReading } from './timing.ts';
 import type { CommitLog } from './commit-log.ts';
 import type { Db, Versions } from './db.ts';
 import {
   dayOf, inferenceRow, outcomeRow, rollupRow, stepRow, storedInference, storedOutcome, verdictOf, verdictRow,
   verdictTimeRow, type InferenceRow, type OutcomeRow, type StepRow, type VerdictRow, type Written,
 } from './ingest-rows.ts';
-import { chunks, int, str, strList } from './sql.ts';
+import { chunks, int, mapLimited, str, strList } from './sql.ts';
 
 /** Ids per IN list. */
 const CHUNK = 1000;
+/** IN-list queries of one lookup in flight at once: fewer sequential round trips, without flooding a shared server. */
+const LOOKUP_PARALLEL = 4;
 /** Rows per page of the feed reads; uncommitted rows are skipped and the page refilled. */
 const PAGE_MIN = 1000;
 
@@ -109,21 +111,16 @@ export class ClickHouseIngest {
   }
 
   async #inferenceRows<R extends Written>(refs: readonly Ref[], columns: string): Promise<Array<R & InferenceRow>> {
-    const rows: Array<R & InferenceRow> = [];
-    for (const { service, ids } of byService(refs)) {
-      rows.push(...await this.#db.rows<R & InferenceRow>(`SELECT ${columns} FROM ${this.#db.table('inference')}
-        WHERE service = ${str(service)} AND id IN ${strList(ids)}`, 'looking up inferences'));
-    }
+    const rows = (await mapLimited(byService(refs), LOOKUP_PARALLEL, ({ service, ids }) => this.#db.rows<R & InferenceRow>(`SELECT ${columns}
+      FROM ${this.#db.table('inference')} WHERE service = ${str(service)} AND id IN ${strList(ids)}`, 'looking up inferences'))).flat();
     return this.#log.filter(rows);
   }
 
   /** The verdict each request holds now: its newest committed verdict row (keyed by refKey). */
   async currentVerdicts(refs: readonly Ref[]): Promise<Map<string, Verdict | undefined>> {
-    const rows: VerdictRow[] = [];
-    for (const { service, ids } of byService(refs)) {
-      rows.push(...await this.#db.rows<VerdictRow>(`SELECT service, request_id, ver, write_id, good, weight, source, ts
-        FROM ${this.#db.table('inference_verdict')} WHERE service = ${str(service)} AND request_id IN ${strList(ids)}`, 'reading verdicts'));
-    }
+    const rows = (await mapLimited(byService(refs), LOOKUP_PARALLEL, ({ service, ids }) => this.#db.rows<VerdictRow>(`SELECT service, request_id, ver,
+      write_id, good, weight, source, ts FROM ${this.#db.table('inference_verdict')} WHERE service = ${str(service)} AND request_id IN ${strList(ids)}`,
+    'reading verdicts'))).flat();
     const newest = new Map<string, VerdictRow>();
     for (const r of await this.#log.filter(rows)) {
       const k = refKey(r.service, r.request_id);
@@ -134,11 +131,9 @@ export class ClickHouseIngest {
   }
 
   async #outcomesByRequest(refs: readonly Ref[]): Promise<Map<string, StoredOutcome[]>> {
-    const rows: OutcomeRow[] = [];
-    for (const { service, ids } of byService(refs)) {
-      rows.push(...await this.#db.rows<OutcomeRow>(`SELECT service, key, request_id, seq, write_id, content_hash, body
-        FROM ${this.#db.table('outcome')} WHERE service = ${str(service)} AND request_id IN ${strList(ids)}`, 'looking up outcomes'));
-    }
+    const rows = (await mapLimited(byService(refs), LOOKUP_PARALLEL, ({ service, ids }) => this.#db.rows<OutcomeRow>(`SELECT service, key, request_id,
+      seq, write_id, content_hash, body FROM ${this.#db.table('outcome')} WHERE service = ${str(service)} AND request_id IN ${strList(ids)}`,
+    'looking up outcomes'))).flat();
     const out = new Map<string, StoredOutcome[]>();
     // Arrival order, one copy per outcome key.
     const first = firstBySeq(await this.#log.filter(rows), (r) => refKey(r.service, r.key));
@@ -152,11 +147,9 @@ export class ClickHouseIngest {
   }
 
   async #outcomeHashes(refs: readonly Ref[]): Promise<Map<string, string>> {
-    const rows: OutcomeRow[] = [];
-    for (const { service, ids } of byService(refs)) {
-      rows.push(...await this.#db.rows<OutcomeRow>(`SELECT service, key, seq, write_id, content_hash
-        FROM ${this.#db.table('outcome')} WHERE service = ${str(service)} AND key IN ${strList(ids)}`, 'looking up outcome keys'));
-    }
+    const rows = (await mapLimited(byService(refs), LOOKUP_PARALLEL, ({ service, ids }) => this.#db.rows<OutcomeRow>(`SELECT service, key, seq,
+      write_id, content_hash FROM ${this.#db.table('outcome')} WHERE service = ${str(service)} AND key IN ${strList(ids)}`,
+    'looking up outcome keys'))).flat();
     const first = firstBySeq(await this.#log.filter(rows), (r) => refKey(r.service, r.key));
     return new Map([...first].map(([k, r]) => [k, r.content_hash]));
   }
@@ -178,7 +171,11 @@ export class ClickHouseIngest {
     const stepRows = await this.#stepRows(w, ver, writeId);
     let reading: ServerReading | undefined;
     try {
+      // A write without claims gets no clock reading from the claim check; one taken now (after `ver`
+      // was drawn) lets CommitLog.commit prove the commit landed without reading the row back.
+      const clock = claimed.length === 0 ? readServerClock(this.#db) : undefined;
       await Promise.all([
+        clock,
         this.#claims.insert(claimed, writeId, ver),
         this.#db.insert('inference', w.inferences.map((n, i) => inferenceRow(n, seq + i, writeId)), 'storing inferences'),
         this.#db.insert('outcome', w.outcomes.map((o, i) => outcomeRow(o.event, o.contentHash, o.joined, o.body, seq + w.inferences.length + i, writeId)), 'storing outcomes'),
@@ -192,7 +189,7 @@ export class ClickHouseIngest {
         this.#db.insert('verdict_time', foldVerdictTime(w.verdictTime).map((c) => verdictTimeRow(c.resolution, c.service, c.bucket, c.model, c.quality, ver, writeId)),
           'storing verdict-time rollups'),
       ]);
-      if (claimed.length > 0) reading = await this.#claims.check(claimed, writeId);
+      reading = clock === undefined ? await this.#claims.check(claimed, writeId) : await clock;
     } catch (e) {
       // The commit row was not sent: withdraw the claims so others need not wait for them to expire.
       await this.#claims.abort(claimed, writeId, ver);
