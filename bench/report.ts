@@ -7,7 +7,10 @@
  * whole-service cells carry DDSketches per input class built from ~200 weighted samples per minute
  * (weight = class ok count / samples) instead of one add per event; cohort cells carry counts only.
  *
- * Measured: serviceReport(store, …) for the 30d window, many runs after a warm-up. Baseline: the same
+ * Measured: serviceReport(store, …) for the 30d window, many runs after a warm-up, each run preceded by an
+ * ingest-like commit of one minute's deltas into the open minute (so the open minute, hour and day buckets
+ * change between reports, as they do under live ingest, and the store's read cache must re-read them);
+ * and cold: the first report on a freshly opened store. Baseline: the same
  * counts computed by SQL over raw events in a separate SQLite file, measured on a smaller sample and
  * scaled linearly by rows scanned (see `scaleNote`).
  */
@@ -88,6 +91,10 @@ export interface ReportResult {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /** First report on a freshly opened store (empty read cache): median and max of a few. */
+  readonly coldP50: number;
+  readonly coldMax: number;
+  readonly coldRuns: number;
   readonly readShare: number;
   readonly rowsPerReport: number;
   /** Share of report time spent re-reading whole-service rows for the burn (and grace) windows. */
@@ -179,7 +186,7 @@ function minuteDeltas(rnd: () => number, t: number, start: number, perDay: numbe
   return out;
 }
 
-async function buildRollups(store: Store, start: number, end: number, perDay: number, log: (l: string) => void): Promise<{ deltas: number; commits: number; events: number }> {
+export async function buildRollups(store: Store, start: number, end: number, perDay: number, log: (l: string) => void): Promise<{ deltas: number; commits: number; events: number }> {
   const rnd = rng(11);
   const switchAt = start + Math.floor(((end - start) / DAY) * (2 / 3)) * DAY; // model v8 replaces v7 two thirds in
   let deltas = 0;
@@ -337,8 +344,14 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
     const rollupRows = (['m', 'h', 'd'] as const)
       .reduce((a, r) => a + (counter.prepare(`SELECT count(*) FROM rollup_${r}`).pluck().get() as number), 0);
     counter.close();
-    const store = openSqliteStore({ path });
     const req = { spec, policy, windowMs: WINDOW_MS, windowLabel: '30d', at: end, now: end };
+    const store = openSqliteStore({ path });
+    // Live ingest between reports: one minute's deltas into the open minute (as commitIngest does every batch).
+    const trickleRnd = rng(17);
+    const trickle = (): Promise<void> => store.commitIngest({
+      inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], verdictTime: [],
+      rollups: minuteDeltas(trickleRnd, end - MINUTE, start, opts.perDay / 100, 'v8'),
+    });
     try {
       const first = await serviceReport(store, req);
       const reportedTotal = first.errors.total + first.errors.excluded;
@@ -349,6 +362,7 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
       for (let i = 0; i < opts.warmup; i++) await serviceReport(store, req);
       const times: number[] = [];
       for (let i = 0; i < opts.runs; i++) {
+        await trickle();
         await yieldToLoop();
         const t0 = performance.now();
         await serviceReport(store, req);
@@ -359,6 +373,7 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
       const probeRuns = Math.max(10, Math.floor(opts.runs / 5));
       let probeMs = 0;
       for (let i = 0; i < probeRuns; i++) {
+        await trickle();
         const t0 = performance.now();
         await serviceReport(timed.store, req);
         probeMs += performance.now() - t0;
@@ -369,6 +384,20 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
       log(`report: ${opts.runs} runs; per report ${fmtInt(rowsPerReport)} rollup rows read (${fmtInt(timed.window.rows / probeRuns)} for the window with cohorts, ` +
         `${fmtInt(timed.wholeOnly.rows / probeRuns)} whole-service rows re-read for burn/grace windows); time in readRollups ${(readShare * 100).toFixed(0)}% ` +
         `(window ${((timed.window.ms / probeMs) * 100).toFixed(0)}%, burn/grace re-reads ${(burnReadShare * 100).toFixed(0)}%)`);
+
+      // Cold: the first report on a freshly opened store (empty read cache; code already warm), a few times.
+      const coldRuns = Math.max(3, Math.min(10, Math.floor(opts.runs / 30)));
+      const cold: number[] = [];
+      for (let i = 0; i < coldRuns; i++) {
+        const fresh = openSqliteStore({ path });
+        try {
+          const t0 = performance.now();
+          await serviceReport(fresh, req);
+          cold.push(performance.now() - t0);
+        } finally {
+          await fresh.close();
+        }
+      }
 
       // ---- SQL over raw events -------------------------------------------------------------------
       const rawPath = join(dir, 'raw.sqlite');
@@ -415,6 +444,7 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
       return {
         days: opts.days, perDay: opts.perDay, cohorts: COHORT_VALUES.length, buildMs, rollupRows, deltas: built.deltas, commits: built.commits, dbBytes,
         runs: opts.runs, p50: percentile(times, 50), p99: percentile(times, 99), max: sorted.at(-1)!,
+        coldP50: median(cold), coldMax: Math.max(...cold), coldRuns,
         readShare, rowsPerReport, burnReadShare, reportedTotal, expectedTotal: built.events,
         rawEvents: opts.rawEvents, rawFillMs, sqlSampleMs: { window: sqlWindow, burn: sqlBurn }, sqlScaledMs, scaleNote,
         ratio: sqlScaledMs / percentile(times, 50),

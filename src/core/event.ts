@@ -60,3 +60,11 @@ export interface OutcomeEvent {
 }
 
 export type MlEvent = InferenceEvent | OutcomeEvent;
+
+/**
+ * The value of a cohort attribute, or undefined: own members only, so a name such as `constructor` never reads
+ * Object.prototype (the spec refuses such names too; this is the second line).
+ */
+export function cohortValue(cohort: Readonly<Record<string, string>>, attr: string): string | undefined {
+  return Object.hasOwn(cohort, attr) ? cohort[attr] : undefined;
+}

@@ -28,6 +28,11 @@ export function sketchCount(s: LatencySketch): number {
   return s.sketch.count;
 }
 
+/** Approximate heap bytes of a sketch (its bin arrays and fixed fields), for caches bounded by memory. */
+export function sketchBytes(s: LatencySketch): number {
+  return 200 + 8 * (s.sketch.store.bins.length + s.sketch.negativeStore.bins.length);
+}
+
 /** Value at quantile q ∈ [0, 1]; undefined on an empty sketch. */
 export function quantile(s: LatencySketch, q: number): number | undefined {
   if (s.sketch.count === 0) return undefined;

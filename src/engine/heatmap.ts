@@ -14,6 +14,7 @@ import { DAY_MS, type ServiceSpec } from '../core/spec.ts';
 import type { Store } from '../store/port.ts';
 import { windowEnd } from './report.ts';
 import { readRange, undo } from './window-cells.ts';
+import { cohortValue } from '../core/event.ts';
 
 export interface HeatmapRequest {
   readonly spec: ServiceSpec;
@@ -107,7 +108,7 @@ export async function qualityHeatmap(store: Store, req: HeatmapRequest): Promise
     for (const st of await store.readVerdictStepsAfter(spec.name, req.at, from, to)) {
       const day = dayOf(st.requestTs);
       undo(whole.get(day), st);
-      const value = st.cohort[attr];
+      const value = cohortValue(st.cohort, attr);
       if (value !== undefined) undo(byValue.get(value)?.get(day), st);
     }
   }

@@ -16,7 +16,7 @@
 import type { DriftLayout } from '../core/drift/layout.ts';
 import { buildLayout } from '../core/drift/layout.ts';
 import { addValue, emptyHistogram } from '../core/drift/histogram.ts';
-import type { InferenceEvent } from '../core/event.ts';
+import { cohortValue, type InferenceEvent } from '../core/event.ts';
 import { DAY_MS, HOUR_MS, type ServiceSpec } from '../core/spec.ts';
 import type { DriftCell, InferenceTail, Store } from '../store/port.ts';
 import type { CohortRegistry } from './cohort-registry.ts';
@@ -202,7 +202,7 @@ export class DriftFolder {
       await this.opts.cohorts.load(e.service);
       const groups: Array<[string, string]> = [['', '']];
       for (const attr of spec.cohorts) {
-        const v = e.cohort[attr];
+        const v = cohortValue(e.cohort, attr);
         if (v !== undefined) groups.push([attr, this.opts.cohorts.resolve(e.service, attr, v, spec.cohortCap)]);
       }
       const bucket = Math.floor(e.ts / HOUR_MS) * HOUR_MS;

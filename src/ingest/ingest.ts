@@ -188,11 +188,12 @@ export class Ingestor {
     const requests = new Map<string, { service: string; id: string }>();
     for (const { event: e } of items) {
       if (e.kind === 'inference') {
-        lookup.inferences.push({ service: e.service, id: e.id });
+        // The event itself is its {service, id} reference: no object per event.
+        lookup.inferences.push(e);
         // A new request can only have outcomes already if its service holds orphans; most batches skip this probe.
-        if (this.orphans.get(e.service)! > 0) requests.set(refKey(e.service, e.id), { service: e.service, id: e.id });
+        if (this.orphans.get(e.service)! > 0) requests.set(refKey(e.service, e.id), e);
       } else {
-        lookup.outcomeKeys.push({ service: e.service, key: e.key });
+        lookup.outcomeKeys.push(e);
         lookup.inferences.push({ service: e.service, id: e.requestId });
         requests.set(refKey(e.service, e.requestId), { service: e.service, id: e.requestId });
       }

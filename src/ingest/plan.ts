@@ -4,7 +4,7 @@
  * request's verdict and verdict timeline change; and the rollup deltas that follow. No I/O: the writer
  * (ingest.ts) looks up, calls this, and commits the result atomically.
  */
-import type { InferenceEvent, MlEvent, OutcomeEvent } from '../core/event.ts';
+import { cohortValue, type InferenceEvent, type MlEvent, type OutcomeEvent } from '../core/event.ts';
 import { predictionSums } from '../core/quality-metrics/contributions.ts';
 import { classify } from '../core/input-class.ts';
 import { addLatency } from '../core/latency-sketch.ts';
@@ -16,7 +16,7 @@ import {
 import {
   addTo, arrivals, contribution, difference, isNothing, judgeRequest, NO_JUDGEMENT, stepsOf, storedForm, type JudgementTimeline,
 } from './judgement.ts';
-import type { ItemProblem } from './validate-event.ts';
+import { derivedOutcomeKey, type ItemProblem } from './validate-event.ts';
 
 /** A new inference of this batch; its verdict is set once its outcomes are judged. */
 interface FreshInference extends NewInference {
@@ -49,6 +49,8 @@ export interface Plan {
 }
 
 const MINUTE = 60_000;
+/** The empty list, shared (most requests have no outcomes). */
+const NONE: readonly never[] = [];
 
 function sameVerdict(a: Verdict | undefined, b: Verdict | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -63,6 +65,14 @@ export function isEligible(spec: ServiceSpec, e: InferenceEvent): boolean {
   return e.status === 'ok' || !spec.errors.exclude.includes(e.errorType);
 }
 
+/** An outcome whose identity is stored with other content: `/id` when it has one, else the whole item (its identity is requestId, source, annotator and ts). */
+function outcomeConflict(index: number, e: OutcomeEvent): Rejection {
+  const keyless = e.key === derivedOutcomeKey(e.requestId, e.source, e.annotator, e.ts);
+  return keyless
+    ? { index, code: 'conflict', path: '', message: 'an outcome with this requestId, source, annotator and ts is stored with other content; give it an `id` to send a different outcome' }
+    : { index, code: 'conflict', path: '/id', message: 'an outcome with this id is stored with other content' };
+}
+
 /** Maps a cohort value to its row value under the cardinality cap (cohort-registry.ts). */
 export type CohortResolver = (service: string, attr: string, value: string, cap: number) => string;
 
@@ -70,7 +80,7 @@ export type CohortResolver = (service: string, attr: string, value: string, cap:
 export function cohortOf(spec: ServiceSpec, e: InferenceEvent, resolve: CohortResolver): Record<string, string> {
   const out: Record<string, string> = {};
   for (const attr of spec.cohorts) {
-    const v = e.cohort[attr];
+    const v = cohortValue(e.cohort, attr);
     if (v !== undefined) out[attr] = resolve(e.service, attr, v, spec.cohortCap);
   }
   return out;
@@ -114,8 +124,8 @@ class RollupBuilder {
   cellsFor(spec: ServiceSpec, e: InferenceEvent): RollupCell[] {
     const g = this.group(e.service, Math.floor(e.ts / MINUTE) * MINUTE, e.model);
     const out = [g.whole];
-    for (const attr of spec.cohorts) {
-      const v = e.cohort[attr];
+    for (const attr of uniqueCohorts(spec)) {
+      const v = cohortValue(e.cohort, attr);
       if (v === undefined) continue;
       const value = this.resolve(e.service, attr, v, spec.cohortCap);
       let byValue = g.cohorts.get(attr);
@@ -148,6 +158,15 @@ class RollupBuilder {
   deltas(): RollupDelta[] {
     return this.order;
   }
+}
+
+/** The spec's cohort attributes, each once (as cohortOf's record has them), per spec. */
+const cohortsOf = new WeakMap<ServiceSpec, readonly string[]>();
+
+function uniqueCohorts(spec: ServiceSpec): readonly string[] {
+  let c = cohortsOf.get(spec);
+  if (c === undefined) cohortsOf.set(spec, (c = [...new Set(spec.cohorts)]));
+  return c;
 }
 
 /** Latency threshold per input class name, per spec (specs are immutable once loaded). */
@@ -194,9 +213,15 @@ export function planIngest(
   resolveCohort: CohortResolver,
 ): Plan {
   const batches = new Map<number, BatchOutcome>();
+  // Items come grouped by ticket: remember the last one.
+  let lastTicket = -1;
+  let lastBatch: BatchOutcome | undefined;
   const batchOf = (ticket: number): BatchOutcome => {
+    if (ticket === lastTicket && lastBatch !== undefined) return lastBatch;
     let b = batches.get(ticket);
     if (b === undefined) batches.set(ticket, (b = { accepted: 0, duplicates: 0, rejected: [] }));
+    lastTicket = ticket;
+    lastBatch = b;
     return b;
   };
   const fresh = new Map<string, FreshInference>();
@@ -226,7 +251,7 @@ export function planIngest(
       const known = snapshot.outcomeHashes.get(k) ?? freshOutcomes.get(k)?.hash;
       if (known !== undefined) {
         if (known === item.hash) batch.duplicates++;
-        else batch.rejected.push({ index: item.index, code: 'conflict', path: '/id', message: 'an outcome with this identity is stored with other content' });
+        else batch.rejected.push(outcomeConflict(item.index, e));
         continue;
       }
       freshOutcomes.set(k, { event: e, hash: item.hash });
@@ -254,8 +279,8 @@ export function planIngest(
   for (const r of touched) {
     const stored = snapshot.inferences.get(r);
     const isNew = fresh.get(r);
-    const newOutcomes = outcomesByRequest.get(r) ?? [];
-    const oldOutcomes: readonly StoredOutcome[] = snapshot.outcomesByRequest.get(r) ?? [];
+    const newOutcomes = outcomesByRequest.get(r) ?? NONE;
+    const oldOutcomes: readonly StoredOutcome[] = snapshot.outcomesByRequest.get(r) ?? NONE;
     const n: NewInference | undefined = isNew ?? stored;
     for (const o of newOutcomes) write.outcomes.push({ event: o.event, contentHash: o.contentHash, joined: n !== undefined, body: o.body });
     if (n === undefined) continue; // orphans: held until their inference arrives (§2.3)

@@ -44,7 +44,9 @@ function parseNamed(text: string, file: string): { named: Named[]; problems: Spe
     const yamlErrors = [...doc.errors, ...doc.warnings];
     // After a syntax error the tree is a guess; validating it would report phantom problems.
     if (yamlErrors.length > 0) {
-      for (const e of yamlErrors) yamlProblem(sink, e);
+      // A stack overflow is reported once per level it unwinds through: keep the first.
+      const deep = yamlErrors.filter((e) => e.code === 'RESOURCE_EXHAUSTION');
+      for (const e of yamlErrors) if (e.code !== 'RESOURCE_EXHAUSTION' || e === deep[0]) yamlProblem(sink, e);
       continue;
     }
     const r = new Reader(sink, doc, text);

@@ -456,6 +456,7 @@ export interface Store {
   lookupForIngest(q: IngestLookup): Promise<IngestSnapshot>;
   commitIngest(w: IngestWrite): Promise<void>;
 
+  /** The rows are the caller's to read, not to change: an adapter may hand the same row objects to later reads. */
   readRollups(q: RollupQuery): Promise<RollupRow[]>;
   /** Verdict-time rows with `from <= bucket < to` of one resolution. */
   readVerdictTime(service: string, resolution: Resolution, from: number, to: number): Promise<VerdictTimeRow[]>;

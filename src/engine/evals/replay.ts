@@ -10,7 +10,7 @@
  */
 import { compareWithProduction } from '../../core/evals/summary.ts';
 import { predictionFromResponse } from '../../core/evals/score.ts';
-import type { InferenceEvent, OutcomeEvent } from '../../core/event.ts';
+import { cohortValue, type InferenceEvent, type OutcomeEvent } from '../../core/event.ts';
 import { MlsloError } from '../../core/errors.ts';
 import { sampleForLabeling, stratumKey, type SampleCandidate } from '../../core/labeling/sampler.ts';
 import type { ServiceSpec } from '../../core/spec.ts';
@@ -68,7 +68,7 @@ function strataAttrs(spec: ServiceSpec): readonly string[] {
 }
 
 function stratumOf(attrs: readonly string[], e: InferenceEvent): string {
-  return attrs.length === 0 ? '' : stratumKey(attrs.map((a) => e.cohort[a] ?? ''));
+  return attrs.length === 0 ? '' : stratumKey(attrs.map((a) => cohortValue(e.cohort, a) ?? ''));
 }
 
 async function sample(ctx: PlanContext, spec: ServiceSpec, q: ReplayQuery): Promise<Sampled[]> {

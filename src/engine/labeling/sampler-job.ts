@@ -18,6 +18,7 @@ import { OTHER } from '../../ingest/cohort-registry.ts';
 import { refKey, type NewLabelItem, type Store } from '../../store/port.ts';
 import { sloWindowMs } from '../report.ts';
 import { inferenceWire } from './inference-wire.ts';
+import { cohortValue } from '../../core/event.ts';
 
 export const utcDay = (t: number): number => Math.floor(t / DAY_MS) * DAY_MS;
 export const isoDay = (day: number): string => new Date(day).toISOString().slice(0, 10);
@@ -90,7 +91,7 @@ async function readCandidates(store: Store, spec: ServiceSpec, labeling: Labelin
       if (!eligible || e.status !== 'ok' || e.prediction === undefined || verdict?.source === 'human') continue;
       const p = e.prediction;
       const uncertainty = p.kind === 'label' && p.score !== undefined ? Math.min(1, Math.max(0, 1 - p.score)) : undefined;
-      out.push({ id: e.id, values: labeling.stratifyBy.map((a) => e.cohort[a] ?? NO_VALUE), uncertainty });
+      out.push({ id: e.id, values: labeling.stratifyBy.map((a) => cohortValue(e.cohort, a) ?? NO_VALUE), uncertainty });
     }
     if (page.length < PAGE) return out;
     const last = page[page.length - 1]!.event;

@@ -15,10 +15,11 @@ import Database from 'better-sqlite3';
 import { decodeHistogram, encodeHistogram, mergeInto } from '../../core/drift/histogram.ts';
 import type { InferenceEvent } from '../../core/event.ts';
 import { MlsloError } from '../../core/errors.ts';
+import { sketchBytes } from '../../core/latency-sketch.ts';
 import { mergeCell, type RollupCell } from '../../core/rollup.ts';
 import { bucketStart, foldDeltas, RESOLUTIONS, rowKey } from '../fold-deltas.ts';
 import {
-  refKey,
+  refKey, RESOLUTION_MS,
   type AlertRecord, type AlertTransitionRecord, type ApiKeyRecord, type CohortRef, type DeliveryRecord, type DeliveryResult, type NewDelivery, type IngestLookup, type RetrainRequestRecord, type IngestSnapshot, type IngestWrite, type Resolution, type RollupQuery,
   type BaselineMeta, type BaselineRecord, type BaselineValue, type NewBaseline,
   type DriftCell, type DriftCellQuery, type InferenceTail, type InferenceTailQuery,
@@ -39,7 +40,7 @@ import { INSERT_ROWS, prepareStatements, type Statements, type Stmt } from './st
 import { mapStoreError } from './errors.ts';
 import { refHash } from './hash.ts';
 import { checkSchema, migrate, schemaVersion } from './migrations.ts';
-import { RollupCache } from './rollup-cache.ts';
+import { RollupCache, RollupReadCache } from './rollup-cache.ts';
 
 export interface SqliteStoreOptions {
   readonly path: string;
@@ -64,8 +65,19 @@ export interface SqliteSettings {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
+/** Decoded rollup rows kept for reads (RollupReadCache), in approximate heap bytes: a 30-day report with 20 cohort values holds ~2 MB. */
+const READ_CACHE_BYTES = 64 * 1024 * 1024;
+/** Ranges of more buckets than this bypass the read cache (one SQL query, nothing kept). */
+const READ_CACHE_MAX_BUCKETS = 1024;
 /** Ids per IN list; statement sizes are powers of two up to this, padded with an impossible hash (-1). */
 const CHUNK = 512;
+
+/** Approximate heap bytes of a decoded rollup row: fixed fields plus each class's sketch bins. */
+function rowBytes(r: RollupRow): number {
+  let n = 400;
+  for (const k in r.cell.classes) n += 100 + sketchBytes(r.cell.classes[k]!.sketch);
+  return n;
+}
 
 function padSize(n: number): number {
   let s = 1;
@@ -79,6 +91,9 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #st: Statements;
   readonly #cache: RollupCache;
+  readonly #reads: RollupReadCache<RollupRow>;
+  /** data_version as the read cache last saw it (the write path keeps its own, #dataVersion). */
+  #readDataVersion: number;
   readonly #inLists = new Map<string, Stmt>();
   readonly #params = new Array<unknown>(INSERT_ROWS * INFERENCE_COLUMNS);
   readonly #commit: Database.Transaction<(w: IngestWrite) => void>;
@@ -91,7 +106,9 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#st = statements;
     this.#cache = new RollupCache(cacheEntries);
+    this.#reads = new RollupReadCache(cacheEntries > 0 ? READ_CACHE_BYTES : 0, rowBytes);
     this.#dataVersion = dataVersion;
+    this.#readDataVersion = dataVersion;
     this.#commit = db.transaction((w: IngestWrite) => this.#write(w));
   }
 
@@ -110,6 +127,7 @@ export class SqliteStore implements Store {
     if (!this.#closed) {
       this.#closed = true;
       this.#cache.clear();
+      this.#reads.clear();
       try {
         this.#db.close();
       } catch (e) {
@@ -195,6 +213,7 @@ export class SqliteStore implements Store {
     } catch (e) {
       // Cached cells were merged before the rollback: they no longer match the file.
       this.#cache.clear();
+      this.#reads.clear();
       return Promise.reject(mapStoreError(e, 'committing ingest'));
     }
   }
@@ -231,7 +250,9 @@ export class SqliteStore implements Store {
       st.deleteSteps.run(refHash(r.service, r.requestId), r.service, r.requestId);
       for (const s of r.steps) st.insertStep.run(verdictStepParams(s));
     }
+    const reads = this.#reads;
     for (const row of foldDeltas(w.rollups)) {
+      reads.invalidate(row.resolution, row.service, row.bucket);
       const rs = st.rollups[row.resolution];
       const key = rowKey(row.resolution, row.service, row.bucket, row.model, row.attr, row.value);
       let cell: RollupCell | undefined = this.#cache.get(key);
@@ -262,7 +283,45 @@ export class SqliteStore implements Store {
       const rs = this.#st.rollups[q.resolution];
       const stmt = q.cohorts ? rs.readAll : rs.readWhole;
       const sketches = q.sketches ?? true;
-      return (stmt.all(q.service, q.from, q.to) as RollupDbRow[]).map((r) => rollupRowFromDb(r, sketches));
+      const read = (from: number, to: number): RollupRow[] => (stmt.all(q.service, from, to) as RollupDbRow[]).map((r) => rollupRowFromDb(r, sketches));
+      const size = RESOLUTION_MS[q.resolution];
+      const first = Math.ceil(q.from / size) * size;
+      const n = first >= q.to ? 0 : Math.ceil((q.to - first) / size);
+      if (!this.#reads.enabled || n > READ_CACHE_MAX_BUCKETS) return read(q.from, q.to);
+      // Another connection's commit may have changed any bucket (data_version moves only for those).
+      const dv = this.#st.dataVersion.get() as number;
+      if (dv !== this.#readDataVersion) {
+        this.#reads.clear();
+        this.#readDataVersion = dv;
+      }
+      // Buckets served from the cache; the missing ones (usually the open ones at the end) in one query.
+      const parts = new Array<readonly RollupRow[] | undefined>(n);
+      let lo = -1;
+      let hi = -1;
+      for (let i = 0; i < n; i++) {
+        parts[i] = this.#reads.get(RollupReadCache.key(q.resolution, q.service, first + i * size, q.cohorts, sketches));
+        if (parts[i] === undefined) {
+          if (lo < 0) lo = i;
+          hi = i;
+        }
+      }
+      if (lo >= 0) {
+        const byBucket = new Map<number, RollupRow[]>();
+        for (const r of read(first + lo * size, first + (hi + 1) * size)) {
+          let list = byBucket.get(r.bucket);
+          if (list === undefined) byBucket.set(r.bucket, (list = []));
+          list.push(r);
+        }
+        for (let i = lo; i <= hi; i++) {
+          const b = first + i * size;
+          const rows = byBucket.get(b) ?? [];
+          parts[i] = rows;
+          this.#reads.set(RollupReadCache.key(q.resolution, q.service, b, q.cohorts, sketches), rows);
+        }
+      }
+      const out: RollupRow[] = [];
+      for (const p of parts) for (const r of p!) out.push(r);
+      return out;
     });
   }
 
