@@ -130,10 +130,11 @@ function sorted<T>(o: Record<string, T> | undefined): Record<string, T> {
   return out;
 }
 
-/** `o` with every value as a string (cohort values are labels; key order kept). */
-function stringValues(o: Record<string, unknown>): Record<string, string> {
+/** `sorted(o)` with every value as a string (cohort values are labels), in one copy. */
+function sortedStrings(o: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k in o) put(out, k, String(o[k]));
+  if (o === undefined) return out;
+  for (const k of Object.keys(o).sort()) put(out, k, String(o[k]));
   return out;
 }
 
@@ -174,7 +175,7 @@ function inference(raw: Record<string, unknown>): ItemResult {
   const service = raw.service as string;
   const model = (raw.model as string | undefined) ?? '';
   const input = sorted(raw.input as Record<string, number | string> | undefined);
-  const cohort = stringValues(sorted(raw.cohort as Record<string, unknown> | undefined));
+  const cohort = sortedStrings(raw.cohort as Record<string, unknown> | undefined);
   const features = sorted(raw.features as Record<string, number | string | boolean | null> | undefined);
   let event: InferenceEvent;
   if (raw.status === 'ok') {

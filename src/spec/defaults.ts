@@ -27,6 +27,12 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
   2: { errors: 0.995, latency: 0.95, quality: 0.90, latencyThresholdMs: 5000, perCohortRequired: false },
 };
 
+/**
+ * The largest `cohortCap` a spec may set: every value below the cap is a row per bucket and a line in
+ * the report and /metrics, so 1,000,000 made reports take 30+ s (docs/reliability.md, Cardinality).
+ */
+export const MAX_COHORT_CAP = 10_000;
+
 export const DEFAULTS = {
   windowDays: 30,
   timeZone: 'UTC',

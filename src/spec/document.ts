@@ -5,7 +5,7 @@
  */
 import type { ServiceSpec, Task, Tier } from '../core/spec.ts';
 import { readNotify, readRetrain } from './channels.ts';
-import { DEFAULTS } from './defaults.ts';
+import { DEFAULTS, MAX_COHORT_CAP } from './defaults.ts';
 import { readCohorts, readDrift } from './drift.ts';
 import { readEvals } from './evals.ts';
 import { readLabeling } from './labeling.ts';
@@ -87,12 +87,12 @@ export function readService(r: Reader, root: At): ReadService {
   const task = taskAt === undefined ? undefined : r.oneOf(taskAt, TASKS);
   const window = readWindow(r, spec);
   const objectives = readObjectives(r, spec, tier);
-  const count = (key: string, dflt: number): number | undefined => {
+  const count = (key: string, dflt: number, max?: number): number | undefined => {
     const a = spec.get(key);
-    return a === undefined ? dflt : r.integer(a, 1);
+    return a === undefined ? dflt : r.integer(a, 1, max);
   };
   const minEvents = count('minEvents', DEFAULTS.minEvents);
-  const cohortCap = count('cohortCap', DEFAULTS.cohortCap);
+  const cohortCap = count('cohortCap', DEFAULTS.cohortCap, MAX_COHORT_CAP);
   const latency = readLatency(r, spec.get('latency'), tier);
   const errors = readErrors(r, spec.get('errors'));
   const cohorts = readCohorts(r, spec.get('cohorts'));

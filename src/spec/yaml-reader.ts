@@ -165,12 +165,12 @@ export class Reader {
     return undefined;
   }
 
-  /** An integer ≥ min. */
-  integer(at: At, min: number): number | undefined {
+  /** An integer ≥ min (and ≤ max when given). */
+  integer(at: At, min: number, max = Infinity): number | undefined {
     const v = this.number(at);
     if (v === undefined) return undefined;
-    if (Number.isInteger(v) && v >= min) return v;
-    this.report(at, `must be a whole number ≥ ${min}, got ${v}`);
+    if (Number.isInteger(v) && v >= min && v <= max) return v;
+    this.report(at, max === Infinity ? `must be a whole number ≥ ${min}, got ${v}` : `must be a whole number from ${min} to ${max}, got ${v}`);
     return undefined;
   }
 

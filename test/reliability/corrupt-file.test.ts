@@ -22,7 +22,7 @@ import { generateKey } from '../../src/server/api-keys.ts';
 import { startServer } from '../../src/server/run.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { auditRollups, integrityCheck, readStoredIds } from './crash-audit.ts';
-import { mustServe, startServe } from './crash-server.ts';
+import { mustServe, startServe } from '../helpers/serve-child.ts';
 import { inference, outcome, SERVICE, SPEC_FACTS, SPEC_YAML, type WireEvent } from './crash-traffic.ts';
 
 const K = 8;

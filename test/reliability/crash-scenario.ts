@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { mulberry32 } from '../../src/demo/random.ts';
 import { runCli } from '../helpers/cli.ts';
 import { auditRollups, expectedHash, ingestSnapshot, integrityCheck, readStoredIds, type RollupAudit, type StoredIds } from './crash-audit.ts';
-import { mustServe, type ServeChild } from './crash-server.ts';
+import { mustServe, type ServeChild } from '../helpers/serve-child.ts';
 import { Ledger, runClient, SPEC_YAML, Switchboard, type Batch, type LedgerStats } from './crash-traffic.ts';
 
 export interface CrashOptions {

@@ -22,7 +22,7 @@ import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ServeConfig } from '../../src/cli/config.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { createKey, startChildServer, type ChildServer } from './child-server.ts';
+import { createKey, startChildServer, type ServeChild } from '../helpers/serve-child.ts';
 
 const SPEC = `
 apiVersion: mlslo/v1
@@ -193,13 +193,13 @@ function checkFile(data: string, total: number): void {
 }
 
 /** The distinct SQLite failures in the server's error log (the cause of each 5xx). */
-function causes(server: ChildServer): string {
+function causes(server: ServeChild): string {
   return [...new Set([...server.stdout().matchAll(/caused by: (\w+: [^\\"]+)/g)].map((m) => m[1]))].join('; ');
 }
 
 test('a full disk answers 503 + Retry-After, never a false 2xx, keeps serving reads and background jobs, and recovers intact', { timeout: 240_000 }, async (t) => {
   await withTmpfs(t, async ({ mnt, root, data, ballast, admin }) => {
-    let server: ChildServer | undefined;
+    let server: ServeChild | undefined;
     try {
       server = await startChildServer(root, SPEC, { data, ...CONFIG });
       const c = client(server.url, admin);
@@ -246,24 +246,24 @@ test('a full disk answers 503 + Retry-After, never a false 2xx, keeps serving re
       assert.equal(await binned(), total);
       assert.ok(server.alive(), server.stderr());
 
-      assert.equal(await server.stop(), 0, server.stderr());
+      assert.equal((await server.stop('SIGTERM')).code, 0, server.stderr());
       checkFile(data, total);
     } finally {
-      await server?.kill();
+      await server?.stop('SIGKILL');
     }
   });
 });
 
 test('a shutdown while the disk is full loses nothing: the next start has every acknowledged event', { timeout: 240_000 }, async (t) => {
   await withTmpfs(t, async ({ root, data, ballast, admin }) => {
-    let server: ChildServer | undefined;
+    let server: ServeChild | undefined;
     try {
       server = await startChildServer(root, SPEC, { data, ...CONFIG });
       const ts = new Date(Date.now() - 60_000).toISOString();
       const { stored, refused } = await fill(client(server.url, admin), ts);
       const acknowledged = sum(stored);
       // SIGTERM now: closing the store tries to checkpoint the WAL into a file that cannot grow.
-      const code = await server.stop();
+      const { code } = await server.stop('SIGTERM');
       t.diagnostic(`exit code of a stop on a full disk: ${code}; stderr: ${server.stderr().trim().split('\n').slice(-3).join(' | ')}`);
       assert.ok(code === 0 || code === 1, `the process did not stop cleanly (${code}):\n${server.stderr()}`);
       assert.ok(existsSync(join(data, 'mlslo.sqlite-wal')), 'the WAL holds acknowledged commits the checkpoint could not move');
@@ -275,10 +275,10 @@ test('a shutdown while the disk is full loses nothing: the next start has every 
       await resend(c, refused);
       const total = acknowledged + sum(refused);
       assert.equal(await storedRequests(c), total);
-      assert.equal(await server.stop(), 0, server.stderr());
+      assert.equal((await server.stop('SIGTERM')).code, 0, server.stderr());
       checkFile(data, total);
     } finally {
-      await server?.kill();
+      await server?.stop('SIGKILL');
     }
   });
 });

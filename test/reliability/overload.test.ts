@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { startTestServer } from '../helpers/server.ts';
-import { createKey, startChildServer, type ChildServer } from './child-server.ts';
+import { createKey, startChildServer, type ServeChild } from '../helpers/serve-child.ts';
 
 const SPEC = `
 apiVersion: mlslo/v1
@@ -204,7 +204,7 @@ test('a storm of large uploads is refused with 429 + Retry-After, holding bounde
   const dir = mkdtempSync(join(tmpdir(), 'mlslo-overload-'));
   const data = join(dir, 'data');
   mkdirSync(data);
-  let server: ChildServer | undefined;
+  let server: ServeChild | undefined;
   try {
     const ingest = await createKey(data, 'ingest');
     const read = await createKey(data, 'read');
@@ -271,9 +271,9 @@ test('a storm of large uploads is refused with 429 + Retry-After, holding bounde
     assert.deepEqual([replay.status, replay.json.accepted, replay.json.duplicates], [200, 0, ok[0]!.n]);
     assert.equal(await storedRequests(url, read), warm.n + acknowledged + again.reduce((sum, b) => sum + b.n, 0));
 
-    assert.equal(await server.stop(), 0, server.stderr());
+    assert.equal((await server.stop('SIGTERM')).code, 0, server.stderr());
   } finally {
-    await server?.kill();
+    await server?.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -257,6 +257,20 @@ describe('auth matrix over every operation of the OpenAPI document', () => {
     }
   });
 
+  test('service names cannot be enumerated: a missing service answers as an existing one until the key passes', async () => {
+    const scoped = ops.filter((o) => o.roles !== undefined && o.path.includes('{name}'));
+    assert.ok(scoped.length >= 18, `${scoped.length} operations with a service in the path`);
+    const missing = (op: Operation): string => urlOf(op).replace('/v1/services/alpha', '/v1/services/nope');
+    for (const op of scoped) {
+      assertRefused(op, 'no key, a missing service', await call(op, undefined, missing(op)), 401);
+      assertRefused(op, 'no key, an existing service', await call(op, undefined), 401);
+      const role = op.roles!.find((r): r is Role => r !== 'admin');
+      if (role !== undefined) assertRefused(op, `a ${role} key scoped to beta, a missing service`, await call(op, `Bearer ${otherScope.get(role)!}`, missing(op)), 403);
+      const r = await call(op, `Bearer ${admin}`, missing(op));
+      assert.equal(r.status, 404, what(op, 'the admin key, a missing service', r));
+    }
+  });
+
   test('operations about every service: a scoped key sees its own only; ?service= and a body cannot widen it', async () => {
     const beta = (role: Role): string => `Bearer ${otherScope.get(role)!}`;
     const op = (method: string, path: string): Operation => {

@@ -213,3 +213,10 @@ test('drift: a feature called `__proto__` is a feature, not a prototype', () => 
   assert.deepEqual(Object.getOwnPropertyDescriptor(s.drift.overrides, '__proto__')?.value, { method: 'psi', threshold: undefined });
   assert.equal(Object.getPrototypeOf(s.drift.overrides), Object.prototype);
 });
+
+test('cohortCap is bounded: 10,000 passes, 10,001 is a problem at /spec/cohortCap', () => {
+  assert.equal(ok(spec(2, 'cohortCap: 10000')).cohortCap, 10_000);
+  const r = spec(2, 'cohortCap: 10001');
+  assert.ok(!r.ok);
+  assert.deepEqual(r.problems.map((p) => [p.pointer, p.message]), [['/spec/cohortCap', 'must be a whole number from 1 to 10000, got 10001']]);
+});

@@ -9,7 +9,7 @@ import type { NoticeKind, RetrainNotice } from '../../engine/notify/notice.ts';
 import { redactTarget } from '../../engine/notify/targets.ts';
 import type { DeliveryRecord } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
-import { SERVICE_PARAMS, specOf } from './query.ts';
+import { authorizedSpec, SERVICE_PARAMS } from './query.ts';
 import { jsonResponses, keyWith, operation } from '../openapi.ts';
 import {
   AlertHistoryResponseSchema, AlertsResponseSchema, DeliveriesResponseSchema, RetrainHistoryResponseSchema,
@@ -65,8 +65,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The service\'s alerts', AlertsResponseSchema),
     },
   }, async (req) => {
-    specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], req.params.name);
+    await authorizedSpec(ctx, req, ['read'], req.params.name);
     return wire<AlertsResponse>()({ alerts: (await ctx.alerts()).filter((a) => a.service === req.params.name) });
   });
 

@@ -12,7 +12,7 @@ import { inflate } from '../../ingest/decode-body.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { BaselineMeta } from '../../store/port.ts';
 import type { ServerContext } from '../context.ts';
-import { SERVICE_PARAMS, specOf } from './query.ts';
+import { authorizedSpec, SERVICE_PARAMS } from './query.ts';
 import { jsonResponses, keyWith, operation, type RequestBodyDoc } from '../openapi.ts';
 import {
   BaselinesResponseSchema, BaselineUploadResponseSchema, WindowBaselineResponseSchema,
@@ -71,8 +71,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req, reply) => {
     const name = req.params.name;
-    const spec = specOf(ctx, name);
-    await ctx.auth.require(req, ['ingest'], name);
+    const spec = await authorizedSpec(ctx, req, ['ingest'], name);
     const format = baselineFormat(req.headers['content-type']);
     if (format === undefined) {
       throw new MlsloError('MLSLO_ERR_UNSUPPORTED_MEDIA', `Content-Type ${req.headers['content-type'] ?? '(none)'}; use application/x-ndjson or text/csv`);
@@ -105,8 +104,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req, reply) => {
     const name = req.params.name;
-    const spec = specOf(ctx, name);
-    await ctx.auth.require(req, ['ingest'], name);
+    const spec = await authorizedSpec(ctx, req, ['ingest'], name);
     const from = parseTimestamp(req.query.from);
     const to = parseTimestamp(req.query.to);
     if (from === undefined || to === undefined) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`from` and `to` must be ISO-8601 with an explicit offset');
@@ -132,8 +130,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req) => {
     const name = req.params.name;
-    specOf(ctx, name);
-    await ctx.auth.require(req, ['read'], name);
+    await authorizedSpec(ctx, req, ['read'], name);
     const body: DeepReadonly<BaselinesResponse> = { service: name, baselines: (await ctx.store.listBaselines(name)).map(metaJson) };
     return body;
   });

@@ -10,7 +10,7 @@ import { formatWindow } from '../../core/slo-report.ts';
 import { HOUR_MS } from '../../core/spec.ts';
 import { DEFAULT_DRIFT_WINDOW_MS, type DriftReport } from '../../engine/drift.ts';
 import type { ServerContext } from '../context.ts';
-import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
+import { AT_QUERY, atOf, authorizedSpec, SERVICE_PARAMS } from './query.ts';
 import { jsonResponses, keyWith, operation } from '../openapi.ts';
 import { DriftResponseSchema, DriftSeriesResponseSchema, type DriftResponse, type DriftSeriesResponse } from '../schemas/drift.ts';
 import type { DeepReadonly } from '../wire.ts';
@@ -70,8 +70,7 @@ export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The drift report', DriftResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const windowMs = req.query.window === undefined ? DEFAULT_DRIFT_WINDOW_MS : parseDuration(req.query.window);
     if (windowMs === undefined || windowMs <= 0 || windowMs % HOUR_MS !== 0 || windowMs > MAX_WINDOW_MS) {
       throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`window` must be whole hours such as 1h, 6h or 1d (at most 400d): drift histograms are hourly');
@@ -89,8 +88,7 @@ export function driftRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The daily drift evaluations, oldest first', DriftSeriesResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const days = req.query.days === undefined ? 30 : Number(req.query.days);
     if (days < 1 || days > MAX_DAYS) throw new MlsloError('MLSLO_ERR_QUERY_INVALID', `\`days\` must be 1 to ${MAX_DAYS}`);
     const series = await ctx.drift.series(spec, days, atOf(req.query.at, ctx.now()), req.query.model);

@@ -26,7 +26,7 @@ import {
   type EvalResult, type EvalResultsResponse, type EvalRun, type EvalRunsResponse, type GoldenSet, type GoldenSetsResponse, type GoldenSetUploadResponse,
 } from '../schemas/evals.ts';
 import type { DeepReadonly } from '../wire.ts';
-import { SERVICE_PARAMS, specOf } from './query.ts';
+import { authorizedSpec, SERVICE_PARAMS } from './query.ts';
 
 /** Upload cap after decompression, as for baselines. */
 export const GOLDEN_SET_MAX_BYTES = 50 * 1024 * 1024;
@@ -161,8 +161,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req, reply) => {
     const { name, set } = req.params;
-    const spec = specOf(ctx, name);
-    await ctx.auth.require(req, ['ingest'], name);
+    const spec = await authorizedSpec(ctx, req, ['ingest'], name);
     if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(set)) {
       throw new MlsloError('MLSLO_ERR_QUERY_INVALID', 'a golden set name is at most 63 lowercase letters, digits, `_` or `-`, starting with a letter or digit (as in the spec)');
     }
@@ -193,8 +192,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req) => {
     const name = req.params.name;
-    specOf(ctx, name);
-    await ctx.auth.require(req, ['read'], name);
+    await authorizedSpec(ctx, req, ['read'], name);
     const sets = await ctx.store.listGoldenSets(name);
     const body: DeepReadonly<GoldenSetsResponse> = { service: name, goldenSets: await Promise.all(sets.map((g) => goldenSetJson(ctx, name, g))) };
     return body;
@@ -213,8 +211,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req, reply) => {
     const name = req.params.name;
-    specOf(ctx, name);
-    await ctx.auth.require(req, ['admin'], name);
+    await authorizedSpec(ctx, req, ['admin'], name);
     const body = jsonObject(req);
     field(body, ['goldenSet', 'trigger']);
     const run = await ctx.evals.startGolden(name, text(body, 'goldenSet', true)!, trigger(body));
@@ -230,8 +227,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req) => {
     const name = req.params.name;
-    specOf(ctx, name);
-    await ctx.auth.require(req, ['read'], name);
+    await authorizedSpec(ctx, req, ['read'], name);
     const { goldenSet, kind } = req.query;
     if (goldenSet !== undefined && kind === 'replay') throw new MlsloError('MLSLO_ERR_QUERY_INVALID', '`goldenSet` filters golden-set runs; drop `kind=replay`');
     const runs = await ctx.store.listEvalRuns({
@@ -285,8 +281,7 @@ export function evalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req, reply) => {
     const name = req.params.name;
-    specOf(ctx, name);
-    await ctx.auth.require(req, ['admin'], name);
+    await authorizedSpec(ctx, req, ['admin'], name);
     const body = jsonObject(req);
     field(body, ['endpoint', 'from', 'to', 'size', 'trigger']);
     const endpoint = text(body, 'endpoint', true)!;

@@ -9,7 +9,7 @@ import type { ServerContext } from '../context.ts';
 import { jsonResponses, keyWith, operation } from '../openapi.ts';
 import { HeatmapResponseSchema, type HeatmapResponse } from '../schemas/quality.ts';
 import { wire } from '../wire.ts';
-import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
+import { AT_QUERY, atOf, authorizedSpec, SERVICE_PARAMS } from './query.ts';
 
 const MAX_DAYS = 400;
 
@@ -35,8 +35,7 @@ export function heatmapRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The cohort × day grid', HeatmapResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const now = ctx.now();
     const at = atOf(req.query.at, now);
     const attr = req.query.attr ?? spec.cohorts[0];

@@ -14,7 +14,7 @@ import { calibrationReport } from '../../engine/labeling/calibration.ts';
 import { isoDay, utcDay } from '../../engine/labeling/sampler-job.ts';
 import { sloWindowMs } from '../../engine/report.ts';
 import type { ServerContext } from '../context.ts';
-import { SERVICE_PARAMS, specOf } from './query.ts';
+import { authorizedSpec, SERVICE_PARAMS } from './query.ts';
 import { jsonResponses, keyWith, operation, type RequestBodyDoc } from '../openapi.ts';
 import {
   AgreementResponseSchema, CalibrationResponseSchema, FlagRequestSchema, LabelActionResponseSchema, LabelSubmissionSchema, LeaseRequestSchema,
@@ -162,8 +162,7 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The draw and its allocation per stratum', SampleResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['admin'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['admin'], req.params.name);
     if (spec.labeling === undefined) throw new MlsloError('MLSLO_ERR_LABELING_OFF', `\`${spec.name}\``);
     const today = utcDay(ctx.now());
     let day = today - DAY_MS;
@@ -189,8 +188,7 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The agreement report', AgreementResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const { from, to } = windowOf(spec, req.query.window, ctx.now());
     const r = await agreementReport(ctx.store, spec, from, to);
     const body: DeepReadonly<AgreementResponse> = { ...r, from: iso(r.from), to: iso(r.to) };
@@ -208,8 +206,7 @@ export function labelingRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The calibration report', CalibrationResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const { from, to } = windowOf(spec, req.query.window, ctx.now());
     const r = await calibrationReport(ctx.store, spec, from, to);
     const body: DeepReadonly<CalibrationResponse> = { ...r, from: iso(r.from), to: iso(r.to) };

@@ -1,10 +1,22 @@
 /** Query pieces the read routes share: the service, and `at` (default now, never in the future). */
+import type { FastifyRequest } from 'fastify';
 import { MlsloError } from '../../core/errors.ts';
 import type { ServiceSpec } from '../../core/spec.ts';
 import { parseTimestamp } from '../../ingest/timestamp.ts';
 import type { ServerContext } from '../context.ts';
+import type { Role } from '../../store/port.ts';
 
-export function specOf(ctx: ServerContext, name: string): ServiceSpec {
+/**
+ * The spec of a service a request is about, after its key is checked: authentication comes first, so
+ * without a valid key (or with a key scoped to another service) a missing service and an existing one
+ * get the same answer, and names cannot be enumerated.
+ */
+export async function authorizedSpec(ctx: ServerContext, req: FastifyRequest, roles: readonly Role[], name: string): Promise<ServiceSpec> {
+  await ctx.auth.require(req, roles, name);
+  return specOf(ctx, name);
+}
+
+function specOf(ctx: ServerContext, name: string): ServiceSpec {
   const spec = ctx.specs().get(name);
   if (spec === undefined) throw new MlsloError('MLSLO_ERR_SERVICE_NOT_FOUND', `\`${name}\``);
   return spec;

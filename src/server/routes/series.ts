@@ -13,7 +13,7 @@ import type { ServerContext } from '../context.ts';
 import { jsonResponses, keyWith, operation } from '../openapi.ts';
 import { SeriesResponseSchema, type SeriesResponse } from '../schemas/series.ts';
 import { wire } from '../wire.ts';
-import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
+import { AT_QUERY, atOf, authorizedSpec, SERVICE_PARAMS } from './query.ts';
 
 const QUERY = {
   type: 'object', additionalProperties: false,
@@ -41,8 +41,7 @@ export function seriesRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The series', SeriesResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const now = ctx.now();
     const at = atOf(req.query.at, now);
     let windowMs: number;

@@ -5,7 +5,7 @@ import { MlsloError } from '../../core/errors.ts';
 import type { QualityBreakdown } from '../../core/quality-report.ts';
 import { serviceState } from '../../core/service-state.ts';
 import type { ServerContext } from '../context.ts';
-import { AT_QUERY, atOf, SERVICE_PARAMS, specOf } from './query.ts';
+import { AT_QUERY, atOf, authorizedSpec, SERVICE_PARAMS } from './query.ts';
 import { jsonResponses, keyWith, operation } from '../openapi.ts';
 import { QualityResponseSchema, type QualityResponse } from '../schemas/quality.ts';
 import { ReportResponseSchema, type ReportResponse } from '../schemas/report.ts';
@@ -57,8 +57,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The report', ReportResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const now = ctx.now();
     const { windowMs, at } = parseWindowQuery(req.query, now);
     return wire<ReportResponse>()(await ctx.report(spec, windowMs, at, now));
@@ -79,8 +78,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       response: jsonResponses('The quality document; `by` tells which groups it has', QualityResponseSchema),
     },
   }, async (req) => {
-    const spec = specOf(ctx, req.params.name);
-    await ctx.auth.require(req, ['read'], spec.name);
+    const spec = await authorizedSpec(ctx, req, ['read'], req.params.name);
     const now = ctx.now();
     const { windowMs, at } = parseWindowQuery(req.query, now);
     const by = (req.query.by ?? (req.query.attr === undefined ? null : 'cohort')) as QualityBreakdown | null;

@@ -130,7 +130,9 @@ test('an answer over the size cap is refused, not retried, and not held in memor
   const big = JSON.stringify({ predictions: [{ label: 'x'.repeat(9 * 1024 * 1024) }] });
   for (const headers of [{}, { 'content-length': String(Buffer.byteLength(big)) }] as Array<Record<string, string>>) {
     m.answer = () => ({ raw: big, headers });
-    const a = await callEndpoint(await prepareEndpoint(spec(), 'e', {}, true), data, opts);
+    // A generous timeout: on a loaded machine 9 MiB can take over a second, and a timed-out first attempt
+    // would be retried — this test is about the size cap, not about time.
+    const a = await callEndpoint(await prepareEndpoint(spec({ timeoutMs: 60_000 }), 'e', {}, true), data, opts);
     assert.equal(a.error, `the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
     assert.equal(a.attempts, 1);
     assert.equal(a.prediction, undefined);
@@ -138,7 +140,7 @@ test('an answer over the size cap is refused, not retried, and not held in memor
   // Just under the cap is read whole.
   const label = 'y'.repeat(MAX_RESPONSE_BYTES - 100);
   m.answer = () => ({ raw: JSON.stringify({ predictions: [{ label }] }) });
-  const b = await callEndpoint(await prepareEndpoint(spec(), 'e', {}, true), data, opts);
+  const b = await callEndpoint(await prepareEndpoint(spec({ timeoutMs: 60_000 }), 'e', {}, true), data, opts);
   assert.equal(b.error, null);
   assert.equal(b.prediction, label);
 });
