@@ -176,6 +176,46 @@ export function countLines(b: Buffer): number {
   return n;
 }
 
+/** Where requests go: a server's URL and an ingest key it accepts. */
+export interface Target {
+  readonly url: string;
+  readonly key: string;
+}
+
+/**
+ * Posts every payload with `concurrency` requests in flight, request i to target i mod targets (one
+ * server, or ingest replicas behind a round-robin balancer). Every answer is checked (see `post`).
+ * `progress` is called after every tenth of the requests with those done and the seconds elapsed.
+ */
+export async function postPayloads(targets: readonly Target[], payloads: readonly Buffer[], counts: readonly number[], concurrency: number,
+  progress?: (done: readonly Sent[], elapsedS: number) => void): Promise<{ sent: Sent[]; t0: number; wallMs: number }> {
+  const sent: Sent[] = [];
+  let next = 0;
+  const tenth = Math.max(1, Math.floor(payloads.length / 10));
+  const t0 = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < payloads.length) {
+      const i = next++;
+      const target = targets[i % targets.length]!;
+      sent.push(await post(target.url, target.key, payloads[i]!, counts[i]!, i));
+      if (sent.length % tenth === 0) progress?.(sent, (performance.now() - t0) / 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, payloads.length) }, worker));
+  return { sent, t0, wallMs: performance.now() - t0 };
+}
+
+/** Rates (events/s) of the first and the last tenth of requests, by completion order; k requests each. */
+export function tenthRates(sent: readonly Sent[], t0: number): { firstRate: number; lastRate: number; k: number } {
+  const byEnd = [...sent].sort((a, b) => a.end - b.end);
+  const k = Math.max(1, Math.round(byEnd.length / 10));
+  const firstEnd = byEnd[k - 1]!.end;
+  const firstRate = byEnd.slice(0, k).reduce((a, s) => a + s.items, 0) / ((firstEnd - t0) / 1000);
+  const lastFrom = byEnd.length > k ? byEnd[byEnd.length - k - 1]!.end : t0;
+  const lastRate = byEnd.slice(-k).reduce((a, s) => a + s.items, 0) / ((byEnd.at(-1)!.end - lastFrom) / 1000);
+  return { firstRate, lastRate, k };
+}
+
 export async function runIngestBench(opts: IngestOptions): Promise<IngestResult> {
   const log = opts.log;
   const requests = Math.max(1, Math.ceil(opts.events / opts.perRequest));
@@ -199,33 +239,13 @@ export async function runIngestBench(opts: IngestOptions): Promise<IngestResult>
     log(`ingest: server child pid ${server.pid} at ${server.url}; posting with ${opts.concurrency} clients in flight`);
     const rssBeforeKiB = procStatusKiB(server.pid, 'VmRSS');
     const cpuBefore = procCpuSeconds(server.pid);
-    const sent: Sent[] = [];
-    let next = 0;
-    const t0 = performance.now();
-    const worker = async (): Promise<void> => {
-      while (next < payloads.length) {
-        const i = next++;
-        sent.push(await post(server.url, server.key, payloads[i]!, counts[i]!, i));
-        if (sent.length % Math.max(1, Math.floor(requests / 10)) === 0) {
-          const el = (performance.now() - t0) / 1000;
-          const done = sent.reduce((a, s) => a + s.items, 0);
-          log(`  ${String(sent.length).padStart(4)}/${requests} requests, ${fmtInt(done / el)} events/s so far, server RSS ${Math.round((procStatusKiB(server.pid, 'VmRSS') ?? 0) / 1024)} MiB`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, requests) }, worker));
-    const wallMs = performance.now() - t0;
+    const { sent, t0, wallMs } = await postPayloads([server], payloads, counts, opts.concurrency, (done, el) => {
+      log(`  ${String(done.length).padStart(4)}/${requests} requests, ${fmtInt(done.reduce((a, s) => a + s.items, 0) / el)} events/s so far, server RSS ${Math.round((procStatusKiB(server.pid, 'VmRSS') ?? 0) / 1024)} MiB`);
+    });
     const cpuAfter = procCpuSeconds(server.pid);
     const rssAfterKiB = procStatusKiB(server.pid, 'VmRSS');
     const hwmKiB = procStatusKiB(server.pid, 'VmHWM');
-
-    // Rate of the first and the last tenth of requests, by completion order.
-    const byEnd = [...sent].sort((a, b) => a.end - b.end);
-    const k = Math.max(1, Math.round(byEnd.length / 10));
-    const firstEnd = byEnd[k - 1]!.end;
-    const firstRate = byEnd.slice(0, k).reduce((a, s) => a + s.items, 0) / ((firstEnd - t0) / 1000);
-    const lastFrom = byEnd.length > k ? byEnd[byEnd.length - k - 1]!.end : t0;
-    const lastRate = byEnd.slice(-k).reduce((a, s) => a + s.items, 0) / ((byEnd.at(-1)!.end - lastFrom) / 1000);
+    const { firstRate, lastRate, k } = tenthRates(sent, t0);
 
     t = performance.now();
     let lastParse = { rate: 0, cpuUsPerEvent: 0 };

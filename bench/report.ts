@@ -215,6 +215,34 @@ export async function buildRollups(store: Store, start: number, end: number, per
   return { deltas, commits, events };
 }
 
+/** The report request of the benchmark: the 30-day window ending at `end`. */
+export function reportRequest(spec: ServiceSpec, policy: BurnPolicy, end: number): Parameters<typeof serviceReport>[1] {
+  return { spec, policy, windowMs: WINDOW_MS, windowLabel: '30d', at: end, now: end };
+}
+
+/** Live ingest between reports: one minute's deltas (1% of a minute's traffic) into the open minute, as commitIngest does every batch. */
+export function trickleInto(store: Store, start: number, end: number, perDay: number): () => Promise<void> {
+  const rnd = rng(17);
+  return () => store.commitIngest({
+    inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], verdictTime: [],
+    rollups: minuteDeltas(rnd, end - MINUTE, start, perDay / 100, 'v8'),
+  });
+}
+
+/** `runs` report latencies (ms) after `warmup` untimed reports; each run follows one trickle commit (untimed). */
+export async function timeReports(store: Store, req: Parameters<typeof serviceReport>[1], runs: number, warmup: number, trickle: () => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await serviceReport(store, req);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await trickle();
+    await yieldToLoop();
+    const t0 = performance.now();
+    await serviceReport(store, req);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
 interface ReadStats {
   ms: number;
   rows: number;
@@ -316,12 +344,17 @@ function burnQuery(db: Database.Database, windows: readonly number[]): (to: numb
 
 // ---- run -------------------------------------------------------------------------------------------
 
-export async function runReportBench(opts: ReportOptions): Promise<ReportResult> {
-  const { log } = opts;
+/** The bench spec and the 30-day burn policy. */
+export async function benchSpecAndPolicy(): Promise<{ spec: ServiceSpec; policy: BurnPolicy }> {
   const { specs, problems } = await loadSpecFiles([BENCH_SPEC]);
   const spec: ServiceSpec | undefined = specs[0];
   if (spec === undefined || problems.length > 0) throw new Error(`bench spec invalid: ${JSON.stringify(problems)}`);
-  const policy: BurnPolicy = policyForPeriod(await loadBurnPolicies(), 30);
+  return { spec, policy: policyForPeriod(await loadBurnPolicies(), 30) };
+}
+
+export async function runReportBench(opts: ReportOptions): Promise<ReportResult> {
+  const { log } = opts;
+  const { spec, policy } = await benchSpecAndPolicy();
 
   const dir = mkdtempSync(join(tmpdir(), 'mlslo-bench-report-'));
   const rmDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
@@ -344,14 +377,10 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
     const rollupRows = (['m', 'h', 'd'] as const)
       .reduce((a, r) => a + (counter.prepare(`SELECT count(*) FROM rollup_${r}`).pluck().get() as number), 0);
     counter.close();
-    const req = { spec, policy, windowMs: WINDOW_MS, windowLabel: '30d', at: end, now: end };
+    const req = reportRequest(spec, policy, end);
     const store = openSqliteStore({ path });
     // Live ingest between reports: one minute's deltas into the open minute (as commitIngest does every batch).
-    const trickleRnd = rng(17);
-    const trickle = (): Promise<void> => store.commitIngest({
-      inferences: [], outcomes: [], verdicts: [], joinedOutcomes: [], verdictSteps: [], verdictTime: [],
-      rollups: minuteDeltas(trickleRnd, end - MINUTE, start, opts.perDay / 100, 'v8'),
-    });
+    const trickle = trickleInto(store, start, end, opts.perDay);
     try {
       const first = await serviceReport(store, req);
       const reportedTotal = first.errors.total + first.errors.excluded;
@@ -359,15 +388,7 @@ export async function runReportBench(opts: ReportOptions): Promise<ReportResult>
       log(`report: sanity: ${fmtInt(reportedTotal)} events in the report (built ${fmtInt(built.events)}), ${first.cohorts.length} cohort rows, ` +
         `${first.versions.length} versions, errors SLI ${first.errors.sli?.toFixed(5) ?? 'n/a'}, short p99 ${short?.p99?.toFixed(0) ?? 'n/a'} ms, ` +
         `quality ${first.quality.qHat?.toFixed(3) ?? 'n/a'} (${first.quality.status}), ${first.burnAlerts.filter((a) => a.firing).length} burn alerts firing`);
-      for (let i = 0; i < opts.warmup; i++) await serviceReport(store, req);
-      const times: number[] = [];
-      for (let i = 0; i < opts.runs; i++) {
-        await trickle();
-        await yieldToLoop();
-        const t0 = performance.now();
-        await serviceReport(store, req);
-        times.push(performance.now() - t0);
-      }
+      const times = await timeReports(store, req, opts.runs, opts.warmup, trickle);
       // A second, shorter pass through a timing proxy: share of time spent reading rollups.
       const timed = timedStore(store);
       const probeRuns = Math.max(10, Math.floor(opts.runs / 5));

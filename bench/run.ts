@@ -5,12 +5,13 @@
  *   node --import tsx bench/run.ts [--events N] [--quick] [--only ingest|report|drift|memory] [--memory] [--concurrency N]
  *                                  [--per-request N] [--days N] [--runs N] [--raw-events N] [--profile DIR]
  *                                  [--rows N] [--baseline-rows N] [--python PATH] [--no-install]
- *                                  [--memory-events N] [--memory-template N]
+ *                                  [--memory-events N] [--memory-template N] [--store clickhouse]
  *
  * (a) bench/ingest-http.ts — HTTP → SQLite (durable) into a server child vs this process's JSON.parse rate.
  * (b) bench/report.ts      — serviceReport for 30 days × 1M events/day × 20 cohorts vs SQL over raw events.
  * (c) bench/drift.ts       — drift of 1M rows × 20 features against a 100k-row baseline vs scipy (issue 5).
  * (d) bench/memory.ts      — with --memory (or --only memory): server RSS at 10M, 20M and 30M events over HTTP.
+ * (e) bench/clickhouse.ts  — with --store clickhouse: ingest over HTTP and the report of (b) on ClickHouse beside SQLite.
  * See docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { runIngestBench, type IngestResult } from './ingest-http.ts';
 import { runReportBench, type ReportResult } from './report.ts';
 import { DEFAULT_PYTHON, fmtR, runDriftBench, type DriftResult } from './drift.ts';
 import { runMemoryBench, type MemoryResult } from './memory.ts';
+import { runClickHouseIngestBench, runClickHouseReportBench, type ClickHouseIngestResult } from './clickhouse.ts';
 import { fmtInt, fmtMiB, fmtMs, fmtPct, fmtRatio } from './lib/stats.ts';
 
 const { values } = parseArgs({
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     memory: { type: 'boolean', default: false },
     'memory-events': { type: 'string' },
     'memory-template': { type: 'string' },
+    store: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -55,6 +58,8 @@ if (values.help) {
   --memory         also run the memory benchmark: server RSS at 1/3, 2/3 and 3/3 of --memory-events over HTTP (long: see docs/benchmarks.md)
   --memory-events N  events posted by the memory benchmark (default 30,000,000; quick 300,000)
   --memory-template N  requests generated once and re-sent with new ids each round (default 100)
+  --store clickhouse  ClickHouse vs SQLite in the same run (benchmark e): ingest over HTTP into SQLite, one ClickHouse server
+                   child and two ClickHouse ingest replicas, and the report of (b) on both stores (drift/memory only with --only)
   --profile DIR    write a CPU profile of the server child to DIR and print its top functions by self time
   --rows N         drift: production rows (default 1,000,000; quick 100,000)
   --baseline-rows N  drift: baseline rows (default 100,000; quick 10,000)
@@ -80,6 +85,11 @@ if (only !== undefined && only !== 'ingest' && only !== 'report' && only !== 'dr
   process.stderr.write('bench: --only must be ingest, report, drift or memory\n');
   process.exit(2);
 }
+if (values.store !== undefined && values.store !== 'clickhouse' && values.store !== 'sqlite') {
+  process.stderr.write('bench: --store must be clickhouse (or sqlite, the default)\n');
+  process.exit(2);
+}
+const clickhouse = values.store === 'clickhouse';
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const ingestOpts = {
@@ -116,14 +126,62 @@ const memoryOpts = {
 };
 if (ingestOpts.cpuProfDir !== undefined) mkdirSync(ingestOpts.cpuProfDir, { recursive: true });
 
+/** Summary of (e) ingest: each run's rate and its ratio to the SQLite run of the same payloads. */
+function clickHouseIngestLines(r: ClickHouseIngestResult): string[] {
+  const sqlite = r.runs[0]!;
+  const cpu = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(1)} µs/event`);
+  const out = [`ingest, ClickHouse vs SQLite (HTTP, ${fmtInt(r.events)} events in ${r.requests} requests × ${fmtInt(r.perRequest)}, ${r.concurrency} in flight; JSON.parse ${fmtInt(r.parseRate)} events/s)`];
+  for (const run of r.runs) {
+    out.push(`  ${run.label.padEnd(38)} ${fmtInt(run.rate).padStart(8)} events/s   ÷ SQLite ${(run.rate / sqlite.rate).toFixed(2)}×   ÷ parse ${fmtPct(run.rate / r.parseRate)}   ` +
+      (r.requests >= 20 ? `first/last 10% ${fmtInt(run.firstRate)}/${fmtInt(run.lastRate)}   ` : '') + `mlslo CPU ${cpu(run.serverCpuUsPerEvent)}` +
+      (run.clickhouseCpuUsPerEvent === undefined ? '' : `, clickhouse-server CPU ${cpu(run.clickhouseCpuUsPerEvent)}`));
+  }
+  if (r.skipped !== undefined) out.push(`  ClickHouse skipped: ${r.skipped}`);
+  if (r.profile !== undefined) {
+    const p = r.profile;
+    out.push(`  commit profile (in-process Ingestor, ${fmtInt(p.events)} events, ${p.groups} groups of ≤ 4 requests): ${fmtMs(p.commitMs)} per group; round trips by kind (calls, mean):`);
+    for (const c of p.calls) out.push(`    ${c.what.padEnd(34)} ${String(c.calls).padStart(5)} × ${fmtMs(c.ms / c.calls)}`);
+  }
+  return out;
+}
+
+/** Summary of (e) report: p50/p99 before and after compaction, and the ratio to SQLite's (b) in this run. */
+function clickHouseReportLines(r: Awaited<ReturnType<typeof runClickHouseReportBench>>, sqlite: ReportResult | undefined): string[] {
+  if ('skipped' in r && r.skipped !== undefined) return [`report, ClickHouse vs SQLite: ClickHouse skipped: ${r.skipped}`];
+  const c = r as Exclude<typeof r, { skipped: string }>;
+  const vs = (ms: number, base: number | undefined): string => (base === undefined ? '' : `  (${(ms / base).toFixed(1)}× SQLite's)`);
+  return [
+    `report, ClickHouse vs SQLite (${c.days}d × ${fmtInt(c.perDay)}/day × 20 cohorts = ${fmtInt(c.events)} events as rollups; counted ${fmtInt(c.reportedTotal)})`,
+    `  SQLite (b)                        p50 ${fmtMs(sqlite?.p50 ?? NaN)}  p99 ${fmtMs(sqlite?.p99 ?? NaN)}`,
+    `  ClickHouse before compaction      p50 ${fmtMs(c.before.p50)}${vs(c.before.p50, sqlite?.p50)}  p99 ${fmtMs(c.before.p99)}${vs(c.before.p99, sqlite?.p99)}  (${fmtInt(c.before.deltaRows)} rollup delta rows)`,
+    `  ClickHouse after compact() + GC   p50 ${fmtMs(c.after.p50)}${vs(c.after.p50, sqlite?.p50)}  p99 ${fmtMs(c.after.p99)}${vs(c.after.p99, sqlite?.p99)}  (${fmtInt(c.after.deltaRows)} rows)`,
+    `  SQL over raw (scaled, SQLite) ÷ ClickHouse p50 after compaction ${sqlite === undefined ? 'n/a' : fmtRatio(sqlite.sqlScaledMs / c.after.p50)}; ` +
+      `build ${(c.buildMs / 1000).toFixed(1)} s in ${c.commits} commits (commitIngest ${fmtMs(c.commitMs)} mean, ${fmtMs(c.commitP99Ms)} p99), compact ${(c.compactMs / 1000).toFixed(1)} s, GC ${(c.gcMs / 1000).toFixed(1)} s; ${c.runs} runs each`,
+    `  build commits' round trips by kind (calls per commit × mean): ${c.buildCalls.map((x) => `${x.what} ${(x.calls / c.commits).toFixed(1)} × ${fmtMs(x.ms / x.calls)}`).join('; ')}`,
+    `  one report's round trips by kind (calls × mean): ${c.reportCalls.map((x) => `${x.what} ${x.calls.toFixed(1)} × ${fmtMs(x.ms / x.calls)}`).join('; ')}`,
+  ];
+}
+
 log(`mlslo bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}`);
 let ingest: IngestResult | undefined;
 let report: ReportResult | undefined;
 let drift: DriftResult | undefined;
 let memory: MemoryResult | undefined;
-if (only === undefined || only === 'ingest') ingest = await runIngestBench(ingestOpts);
-if (only === undefined || only === 'report') report = await runReportBench(reportOpts);
-if (only === undefined || only === 'drift') drift = await runDriftBench(driftOpts);
+let chIngest: ClickHouseIngestResult | undefined;
+let chReport: Awaited<ReturnType<typeof runClickHouseReportBench>> | undefined;
+if (clickhouse) {
+  // (e): the SQLite side of the ingest comparison is posted with the same payloads inside it; the report's is (b).
+  if (only === undefined || only === 'ingest') chIngest = await runClickHouseIngestBench({ ...ingestOpts, profileRequests: quick ? 4 : 20 });
+  if (only === undefined || only === 'report') {
+    report = await runReportBench(reportOpts);
+    // Fewer runs on ClickHouse: a report there costs ~0.5 s of round trips (see the results), 300 would take minutes.
+    chReport = await runClickHouseReportBench({ ...reportOpts, runs: Math.min(reportOpts.runs, quick ? 10 : 100), warmup: quick ? 2 : 10 });
+  }
+} else {
+  if (only === undefined || only === 'ingest') ingest = await runIngestBench(ingestOpts);
+  if (only === undefined || only === 'report') report = await runReportBench(reportOpts);
+}
+if ((!clickhouse && only === undefined) || only === 'drift') drift = await runDriftBench(driftOpts);
 if (only === 'memory' || (only === undefined && values.memory)) memory = await runMemoryBench(memoryOpts);
 
 const lines: string[] = ['', '==== summary (ratios are the result; absolute figures are noisy on a shared machine) ===='];
@@ -175,6 +233,8 @@ if (memory !== undefined) {
       `RSS before ${fmtMiB(m.rssBeforeKiB)}, peak ${fmtMiB(m.hwmKiB)}; server CPU ${m.serverCpuUsPerEvent === undefined ? 'n/a' : `${m.serverCpuUsPerEvent.toFixed(1)} µs/event`}; data dir ${(m.dbBytes / 1e9).toFixed(1)} GB`,
   );
 }
+if (chIngest !== undefined) lines.push(...clickHouseIngestLines(chIngest));
+if (chReport !== undefined) lines.push(...clickHouseReportLines(chReport, report));
 if (ingest?.profile !== undefined) {
   const p = ingest.profile;
   lines.push('', `server child CPU profile (${p.file}), ${fmtInt(p.totalMs)} ms busy; top functions by self time:`);

@@ -1,30 +1,37 @@
 /**
  * The server under test, in its own process (own event loop, own core):
  *
- *   node --import tsx bench/lib/server-child.ts <dataDir> <specFile>
+ *   node --import tsx bench/lib/server-child.ts <dataDir> <specFile> [<config JSON>]
+ *
+ * The optional third argument overrides config keys, e.g. `{"store":"clickhouse","clickhouse":{…},"role":"ingest"}`
+ * (the ClickHouse benchmark: the schema is migrated by the parent before replicas start).
  *
  * Creates an ingest key in the data directory (as `mlslo keys create` does), starts the real server
  * (startServer, port 0 on 127.0.0.1, silent logs) and prints one JSON line {url, key, pid} on stdout.
  * It shuts down cleanly when its stdin closes (the parent exited or is done) or on SIGTERM/SIGINT, so a
  * `--cpu-prof` profile is written on the way out.
  */
-import { DEFAULT_CONFIG, type ServeConfig } from '../../src/cli/config.ts';
+import { DEFAULT_CONFIG, storeConfigOf, type ServeConfig } from '../../src/cli/config.ts';
 import { generateKey } from '../../src/server/api-keys.ts';
 import { startServer } from '../../src/server/run.ts';
-import { openStore } from '../../src/store/open-store.ts';
+import { openConfiguredStore } from '../../src/store/open-store.ts';
 
-const [dataDir, specFile] = process.argv.slice(2);
+const [dataDir, specFile, overrides] = process.argv.slice(2);
 if (dataDir === undefined || specFile === undefined) {
   process.stderr.write('usage: server-child.ts <dataDir> <specFile>\n');
   process.exit(2);
 }
 
-const store = await openStore(dataDir);
+const cfg: ServeConfig = {
+  ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', data: dataDir, specs: [specFile], logLevel: 'silent',
+  ...(overrides === undefined ? {} : JSON.parse(overrides) as Partial<ServeConfig>),
+};
+
+const store = await openConfiguredStore(storeConfigOf(cfg), { migrate: cfg.role === 'all' });
 const { key, record } = generateKey('ingest', undefined, Date.now());
 await store.createKey(record);
 await store.close();
 
-const cfg: ServeConfig = { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', data: dataDir, specs: [specFile], logLevel: 'silent' };
 const server = await startServer(cfg, { log: (line) => process.stderr.write(`${line}\n`) });
 
 let closing = false;

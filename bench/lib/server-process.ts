@@ -15,9 +15,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function spawnServer(dataDir: string, specFile: string, opts: { cpuProfDir?: string } = {}): Promise<ServerProcess> {
+export interface SpawnOptions {
+  readonly cpuProfDir?: string;
+  /** Config keys over the child's defaults (bench/lib/server-child.ts), e.g. the ClickHouse store and a role. */
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+export async function spawnServer(dataDir: string, specFile: string, opts: SpawnOptions = {}): Promise<ServerProcess> {
   const prof = opts.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', CHILD, dataDir, specFile], {
+  const config = opts.config === undefined ? [] : [JSON.stringify(opts.config)];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', CHILD, dataDir, specFile, ...config], {
     cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -13,9 +13,12 @@ import { addEvalCommands } from './commands/eval-cli.ts';
 import { addInteropCommands } from './commands/interop.ts';
 import { qualityCommand } from './commands/quality.ts';
 import { reportCommand } from './commands/report.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
+import { SERVER_ROLES } from '../server/roles.ts';
+import { addStoreOptions } from './store-flags.ts';
 
 function speed(value: string): number {
   const n = Number(value);
@@ -38,34 +41,35 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  program.command('serve')
+  addStoreOptions(program.command('serve')
     .description('run the server: ingest, reports and (with --demo) a demo service with live data; Ctrl-C stops cleanly')
     .option('--port <port>', 'TCP port (default 7070; 0 picks a free one)', int)
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--data <dir>', 'data directory holding mlslo.sqlite (default ./data)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)'))
+    .addOption(new Option('--role <role>', 'what this process runs (default all): ingest = POST /v1/events; api = reads, admin, labeling, dashboard; evaluator = alerts, notifications, drift, sampler, eval schedules').choices(SERVER_ROLES))
+    .option('--public-url <url>', 'the address notifications link to (default this server\'s URL; set it on evaluators to the API\'s)')
     .option('--specs <path...>', 'service spec files or directories of *.yaml (repeatable)', collect)
     .option('--demo', 'also run the demo services with live data, and print an admin key')
     .option('--demo-speed <factor>', 'with --demo: server minutes per real minute (default 10; 1 = real time)', speed)
     .option('--max-event-age <duration>', 'oldest inference event accepted (default 7d)')
-    .option('--config <file>', 'YAML config file; flags override it')
-    .addHelpText('after', '\nConfig file keys: port, host, data, specs, demo, demoSpeed, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel.')
+    .addHelpText('after', '\nConfig file keys: port, host, store, data, clickhouse {url, database, username, password}, role, publicUrl, specs, demo, demoSpeed, maxEventAge, maxBodyBytes, maxItems, maxQueue, logLevel, compactInterval (ClickHouse compaction, default 1m).\nThe ClickHouse password may come from $MLSLO_CLICKHOUSE_PASSWORD. Scale-out roles: docs/deployment.md.')
     .action(serveCommand);
 
+  addStoreOptions(program.command('migrate')
+    .description('apply the schema migrations the configured store lacks (SQLite or ClickHouse) and print them; safe to run again'))
+    .action(migrateCommand);
+
   const keys = program.command('keys').description('manage API keys');
-  keys.command('create')
-    .description('create an API key and print it once (works whether or not a server runs on the data directory)')
+  addStoreOptions(keys.command('create')
+    .description('create an API key and print it once (works whether or not a server runs on the store)')
     .addOption(new Option('--role <role>', 'what the key may do').choices(['ingest', 'read', 'admin', 'labeler']).makeOptionMandatory())
-    .option('--service <name>', 'limit the key to one service')
-    .option('--data <dir>', 'data directory (default ./data)', './data')
+    .option('--service <name>', 'limit the key to one service'))
     .action(keysCreateCommand);
-  keys.command('list')
-    .description('list API keys: id, role, service scope, creation time (secrets are not stored)')
-    .option('--data <dir>', 'data directory (default ./data)', './data')
+  addStoreOptions(keys.command('list')
+    .description('list API keys: id, role, service scope, creation time (secrets are not stored)'))
     .action(keysListCommand);
-  keys.command('revoke')
+  addStoreOptions(keys.command('revoke')
     .description('revoke an API key by id; a running server refuses it from the next request')
-    .argument('<id>', 'the key id (`keys create` prints it, `keys list` shows it)')
-    .option('--data <dir>', 'data directory (default ./data)', './data')
+    .argument('<id>', 'the key id (`keys create` prints it, `keys list` shows it)'))
     .action(keysRevokeCommand);
 
   program.command('validate')

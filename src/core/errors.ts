@@ -13,6 +13,7 @@ export type ErrorCategory =
   | 'too_large'
   | 'unsupported'      // e.g. a content type or encoding mlslo does not read
   | 'overloaded'       // try again later
+  | 'contended'        // a concurrent write won a race; nothing was stored, retry at once
   | 'unavailable'      // storage cannot take writes (disk full, read-only)
   | 'internal';
 
@@ -32,6 +33,8 @@ export const ERRORS = {
   MLSLO_ERR_BODY_ENCODING: { category: 'invalid', message: 'the request body cannot be decoded' },
   MLSLO_ERR_UNSUPPORTED_MEDIA: { category: 'unsupported', message: 'the content type or encoding is not supported' },
   MLSLO_ERR_BASELINE_INVALID: { category: 'invalid', message: 'the baseline cannot be used' },
+  MLSLO_ERR_IMPORT_READ: { category: 'invalid', message: 'a file to import cannot be read' },
+  MLSLO_ERR_IMPORT_INVALID: { category: 'invalid', message: 'a file to import cannot be read as events' },
   MLSLO_ERR_QUERY_INVALID: { category: 'invalid', message: 'a query parameter is invalid' },
   MLSLO_ERR_UNAUTHENTICATED: { category: 'unauthenticated', message: 'a valid API key is required' },
   MLSLO_ERR_FORBIDDEN: { category: 'forbidden', message: 'the API key may not do this' },
@@ -41,6 +44,7 @@ export const ERRORS = {
   MLSLO_ERR_OVERLOADED: { category: 'overloaded', message: 'the server is busy; retry after the given delay' },
   MLSLO_ERR_STORE_UNAVAILABLE: { category: 'unavailable', message: 'storage cannot accept writes' },
   MLSLO_ERR_STORE_FULL: { category: 'unavailable', message: 'storage is full' },
+  MLSLO_ERR_STORE_CONFLICT: { category: 'contended', message: 'a concurrent write stored some of the same events first; nothing was stored, retry' },
   MLSLO_ERR_STORE_CORRUPT: { category: 'unavailable', message: 'the data file is damaged and mlslo will not serve from it' },
   MLSLO_ERR_CLIENT_UNREACHABLE: { category: 'unavailable', message: 'the mlslo server cannot be reached' },
   MLSLO_ERR_TARGET_REFUSED: { category: 'forbidden', message: 'the notification target is refused' },

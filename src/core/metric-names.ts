@@ -85,3 +85,6 @@ export const HTTP_REQUEST_DURATION = 'mlslo_http_request_duration_seconds';
 
 /** Counter: scrape-time gauge computations that failed, by `source` (report, drift, alerts). */
 export const GAUGE_ERRORS = 'mlslo_metrics_collect_errors_total';
+
+/** Counter: passes of the store's housekeeping (ClickHouse compaction) in the engine roles, by `result` (ok, failed). */
+export const STORE_MAINTENANCE_PASSES = 'mlslo_store_maintenance_passes_total';

@@ -9,7 +9,7 @@ import { mergeInto, type FeatureHistogram, emptyHistogram } from '../core/drift/
 import { buildLayout, type DriftLayout } from '../core/drift/layout.ts';
 import { prepareFeature, type PreparedFeature } from '../core/drift/prepared-baseline.ts';
 import { DAY_MS, HOUR_MS, type ServiceSpec } from '../core/spec.ts';
-import type { DriftFolder } from '../ingest/drift-folder.ts';
+import { readDriftStatus, type DriftFolder } from '../ingest/drift-folder.ts';
 import type { BaselineMeta, DriftCell, Store } from '../store/port.ts';
 
 export interface DriftQuery {
@@ -74,6 +74,10 @@ export function driftWindow(windowMs: number, at: number): { readonly from: numb
 export class DriftReader {
   readonly #prepared = new Map<string, Prepared>();
 
+  /**
+   * `folder`: this process's drift folder, caught up before each read. Undefined where another process
+   * folds (an api or ingest replica): reads then see the histograms as that process last saved them.
+   */
   constructor(private readonly store: Store, private readonly folder: DriftFolder | undefined) {}
 
   /** Drift of the window; undefined when the service has no baseline. */
@@ -93,7 +97,7 @@ export class DriftReader {
       }).sort((a, b) => b.dataset.driftedShare - a.dataset.driftedShare || a.attr.localeCompare(b.attr) || a.value.localeCompare(b.value))
       : undefined;
     const { id, model, createdAt, rows } = p.meta;
-    const status = await this.folder?.status(spec.name);
+    const status = this.folder === undefined ? await readDriftStatus(this.store, spec.name) : await this.folder.status(spec.name);
     return {
       service: spec.name, from, to, at: q.at, model: q.model, baseline: { id, model, createdAt, rows },
       rebuilding: status?.rebuilding, ...overall, cohorts,

@@ -37,6 +37,13 @@ export interface EvaluatorOptions {
   readonly log: (line: string) => void;
   /** Drift reports for drift alerts and the retraining trigger's drift condition; without it, no drift alerts. */
   readonly drift?: DriftReader;
+  /**
+   * Other evaluators may run on the same store (HA, docs/deployment.md). Then the loop evaluates at
+   * instants aligned to the interval, so replicas evaluating the same data make the same transitions
+   * with the same dedup keys (their outbox rows coincide), and every evaluation starts from the stored
+   * states, so a transition another replica already saved is not made, and notified, again.
+   */
+  readonly shared?: boolean;
 }
 
 interface Known {
@@ -59,7 +66,9 @@ export class Evaluator {
 
   start(): void {
     const tick = (): void => {
-      this.running = this.evaluate(this.opts.now()).catch((e: unknown) => this.opts.log(`alert evaluation failed: ${(e as Error).message}`));
+      const now = this.opts.now();
+      const at = this.opts.shared === true ? Math.floor(now / this.opts.intervalMs) * this.opts.intervalMs : now;
+      this.running = this.evaluate(at).catch((e: unknown) => this.opts.log(`alert evaluation failed: ${(e as Error).message}`));
     };
     tick();
     this.timer = setInterval(tick, this.opts.intervalMs);
@@ -74,9 +83,7 @@ export class Evaluator {
   private async load(): Promise<Map<string, Known>> {
     if (this.known === undefined) {
       this.known = new Map();
-      for (const r of await this.opts.store.loadAlerts()) {
-        this.known.set(r.id, { state: JSON.parse(r.state) as AlertState, condition: JSON.parse(r.body) as AlertCondition });
-      }
+      for (const r of await this.opts.store.loadAlerts()) this.known.set(r.id, known(r));
     }
     return this.known;
   }
@@ -89,6 +96,7 @@ export class Evaluator {
   }
 
   private async evaluateNow(at: number): Promise<Alert[]> {
+    if (this.opts.shared === true) this.known = undefined;
     const known = await this.load();
     const now = this.opts.now();
     const records: AlertRecord[] = [];
@@ -147,9 +155,26 @@ export class Evaluator {
   }
 
   private active(): Alert[] {
-    return [...(this.known ?? new Map<string, Known>()).values()]
-      .filter((k) => k.state.kind === 'pending' || k.state.kind === 'firing')
-      .map((k) => ({ ...k.condition, state: k.state }))
-      .sort((a, b) => (a.severity === b.severity ? a.id.localeCompare(b.id) : a.severity === 'page' ? -1 : 1));
+    return activeAlerts((this.known ?? new Map<string, Known>()).values());
   }
+}
+
+/** Pending and firing alerts, pages first, then by id. */
+function activeAlerts(known: Iterable<Known>): Alert[] {
+  return [...known]
+    .filter((k) => k.state.kind === 'pending' || k.state.kind === 'firing')
+    .map((k) => ({ ...k.condition, state: k.state }))
+    .sort((a, b) => (a.severity === b.severity ? a.id.localeCompare(b.id) : a.severity === 'page' ? -1 : 1));
+}
+
+/**
+ * Pending and firing alerts as the store holds them: for a process that serves alerts but does not
+ * evaluate them (an api replica), read at every call since an evaluator replica changes them.
+ */
+export async function storedAlerts(store: Store): Promise<Alert[]> {
+  return activeAlerts((await store.loadAlerts()).map(known));
+}
+
+function known(r: AlertRecord): Known {
+  return { state: JSON.parse(r.state) as AlertState, condition: JSON.parse(r.body) as AlertCondition };
 }

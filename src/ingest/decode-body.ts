@@ -78,14 +78,24 @@ function parseNdjsonBytes(raw: Buffer, limits: BodyLimits): DecodedItem[] {
   while (start <= raw.length) {
     let end = raw.indexOf(0x0a, start);
     if (end === -1) end = raw.length;
-    const bytes = raw.subarray(start, end);
+    const item = decodeNdjsonLine(raw.subarray(start, end));
     start = end + 1;
-    const line = isUtf8(bytes) ? bytes.toString('utf8').trim() : undefined;
-    if (line === '') continue;
+    if (item === undefined) continue;
     if (items.length === limits.maxItems) throw new MlsloError('MLSLO_ERR_TOO_MANY_ITEMS', `at most ${limits.maxItems} items a request`);
-    items.push(line === undefined ? badLine('the line is not UTF-8') : parseLine(line));
+    items.push(item);
   }
   return items;
+}
+
+/**
+ * One NDJSON line's bytes (a trailing newline is allowed) as an item: parsed JSON, a BadLine when it is not JSON
+ * or not UTF-8, or undefined when it is blank (blank lines are not items). Shared by the HTTP body
+ * decoder and `mlslo import`, so a line means the same thing to both.
+ */
+export function decodeNdjsonLine(bytes: Buffer): DecodedItem {
+  const line = isUtf8(bytes) ? bytes.toString('utf8').trim() : undefined;
+  if (line === '') return undefined;
+  return line === undefined ? badLine('the line is not UTF-8') : parseLine(line);
 }
 
 /** `b` without a leading UTF-8 byte order mark, which RFC 8259 §8.1 lets a parser ignore (Windows tools write one). */

@@ -30,6 +30,12 @@ export interface DriftFolderOptions {
   readonly batchSize?: number;
   /** How far back a new baseline re-bins stored requests. */
   readonly rebuildDays: number;
+  /**
+   * Look up every service's newest baseline on each catch-up, for a folder whose baselines are uploaded
+   * through another process (an api replica) that cannot call `baselineChanged` here. One small read per
+   * service per catch-up.
+   */
+  readonly pollBaselines?: boolean;
 }
 
 interface Rebuild {
@@ -69,6 +75,20 @@ export function featureValue(e: InferenceEvent, name: string): unknown {
   return e.features[name];
 }
 
+function statusOf(state: FolderState, service: string): DriftFolderStatus {
+  const r = state.rebuilds.find((x) => x.service === service);
+  return {
+    layout: state.layouts[service],
+    rebuilding: r === undefined ? undefined : r.upto === 0 ? 0 : Math.min(1, r.cursor / r.upto),
+  };
+}
+
+/** The status as last saved, for a process that reads drift but does not fold it (an api replica). */
+export async function readDriftStatus(store: Store, service: string): Promise<DriftFolderStatus> {
+  const raw = await store.loadDriftState();
+  return statusOf(raw === undefined ? { watermark: 0, layouts: {}, rebuilds: [] } : JSON.parse(raw) as FolderState, service);
+}
+
 export class DriftFolder {
   #state: FolderState | undefined;
   readonly #layouts = new Map<string, DriftLayout>();
@@ -96,12 +116,7 @@ export class DriftFolder {
 
   /** The layout a service's histograms use now, and rebuild progress. */
   async status(service: string): Promise<DriftFolderStatus> {
-    const state = await this.#load();
-    const r = state.rebuilds.find((x) => x.service === service);
-    return {
-      layout: state.layouts[service],
-      rebuilding: r === undefined ? undefined : r.upto === 0 ? 0 : Math.min(1, r.cursor / r.upto),
-    };
+    return statusOf(await this.#load(), service);
   }
 
   async #load(): Promise<FolderState> {
@@ -130,7 +145,7 @@ export class DriftFolder {
 
   /** Looks up the newest baseline of every service once, then of those marked stale; switches layouts. */
   async #refreshLayouts(state: FolderState): Promise<void> {
-    const services = this.#checkedAll ? [...this.#stale] : [...this.opts.specs().keys()];
+    const services = this.#checkedAll && this.opts.pollBaselines !== true ? [...this.#stale] : [...this.opts.specs().keys()];
     this.#checkedAll = true;
     this.#stale.clear();
     for (const service of services) {

@@ -32,8 +32,13 @@ export interface IngestOptions extends IngestHooks {
   readonly store: Store;
   readonly specs: () => ReadonlyMap<string, ServiceSpec>;
   readonly now: () => number;
-  /** Oldest accepted inference, as an age in ms (DESIGN §3.1 default 7 days). */
+  /** Oldest accepted inference, as an age in ms (DESIGN §3.1 default 7 days); Infinity accepts any age. */
   readonly maxEventAgeMs: number;
+  /**
+   * Oldest accepted outcome, as an age in ms. Unset (the server) means the service's `labelGrace`;
+   * `mlslo import` sets it, because backfilled labels are old by nature (docs/backfill.md).
+   */
+  readonly maxOutcomeAgeMs?: number;
   /** Batches waiting for the writer before new ones are refused. */
   readonly maxQueue: number;
   /** The cohort cap's memory, shared with the drift folder so both fold a value the same way. */
@@ -161,7 +166,7 @@ export class Ingestor {
         rejected.push({ index, code: 'forbidden_service', path: '/service', message: `this key may only write service \`${scope.service}\`` });
         return;
       }
-      const oldest = now - (e.kind === 'inference' ? this.opts.maxEventAgeMs : spec.quality.labelGraceMs);
+      const oldest = now - (e.kind === 'inference' ? this.opts.maxEventAgeMs : this.opts.maxOutcomeAgeMs ?? spec.quality.labelGraceMs);
       if (e.ts < oldest) {
         rejected.push({ index, code: 'too_old', path: '/ts', message: `${iso(e.ts)} is before ${iso(oldest)}, the oldest ${e.kind} accepted now` });
         return;

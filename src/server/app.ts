@@ -20,9 +20,12 @@ import { seriesRoutes } from './routes/series.ts';
 import { serviceRoutes } from './routes/services.ts';
 import { statusRoutes } from './routes/status.ts';
 import { webRoutes } from './routes/web.ts';
+import { restrictToRole, type ServerRole } from './roles.ts';
 
 export interface ServerOptions {
   readonly logger: boolean | { level: string };
+  /** Which routes answer (roles.ts); default all. Every route is registered whatever the role. */
+  readonly role?: ServerRole;
 }
 
 export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: false }): FastifyInstance {
@@ -38,6 +41,7 @@ export function buildServer(ctx: ServerContext, opts: ServerOptions = { logger: 
   app.setNotFoundHandler(notFoundHandler);
   // Before any route, so every request, the unmatched ones included, is timed.
   app.addHook('onResponse', ctx.metrics.http.onResponse);
+  restrictToRole(app, opts.role ?? 'all');
 
   // Before the first route: the OpenAPI document is built from the routes added after it.
   registerOpenApi(app);

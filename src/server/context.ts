@@ -8,7 +8,6 @@ import type { DriftReader } from '../engine/drift.ts';
 import type { EvalRunner } from '../engine/evals/runner.ts';
 import type { LabelQueue } from '../engine/labeling/queue.ts';
 import type { SamplerJob } from '../engine/labeling/sampler-job.ts';
-import type { DriftFolder } from '../ingest/drift-folder.ts';
 import type { Ingestor } from '../ingest/ingest.ts';
 import type { Store } from '../store/port.ts';
 import type { Authenticator } from './auth.ts';
@@ -28,8 +27,8 @@ export interface ServerContext {
   readonly alerts: () => Promise<Alert[]>;
   /** Drift reports (DESIGN §2.6). */
   readonly drift: DriftReader;
-  /** Told when a baseline is stored, so new requests are binned by it. */
-  readonly driftFolder: DriftFolder;
+  /** Told when a baseline is stored, so new requests are binned by it (a no-op where another process folds drift). */
+  readonly baselineStored: (service: string) => void;
   readonly quality: (spec: ServiceSpec, windowMs: number | undefined, at: number, now: number, by: QualityBreakdown | null, attr?: string) => Promise<QualityDocument>;
   /** In demo mode, the demo's time compression (simulated per real second), shown by `GET /v1/info`; undefined otherwise. */
   readonly demoSpeed?: number;

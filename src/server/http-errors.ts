@@ -14,12 +14,14 @@ const STATUS: Readonly<Record<ErrorCategory, number>> = {
   too_large: 413,
   unsupported: 415,
   overloaded: 429,
+  // A lost race between replicas (ClickHouse claims): the server is fine, the retry will succeed.
+  contended: 503,
   unavailable: 503,
   internal: 500,
 };
 
 /** Seconds a client should wait before retrying, for the categories that invite a retry. */
-const RETRY_AFTER: Partial<Record<ErrorCategory, number>> = { overloaded: 1, unavailable: 10 };
+const RETRY_AFTER: Partial<Record<ErrorCategory, number>> = { overloaded: 1, contended: 1, unavailable: 10 };
 
 /** Fastify's own errors that are the client's doing, mapped into the catalogue. */
 function fromFastify(e: FastifyError): MlsloError {

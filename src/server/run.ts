@@ -2,6 +2,10 @@
  * Assembles one mlslo process: store, specs, burn policies, ingest writer, HTTP server, alert evaluator,
  * notification dispatcher and, with `--demo`, the demo traffic. Returns a handle whose `close()` stops
  * everything in order (demo, evaluator, dispatcher, HTTP, store) so Ctrl-C never cuts a commit in half.
+ *
+ * The role (roles.ts, docs/deployment.md) decides what runs: the engine loops (and the store's
+ * housekeeping, store-maintenance.ts) only in `all` and `evaluator`; the routes a role does not serve answer 404. Processes that do not evaluate read alerts
+ * and drift status from the store, since another process changes them.
  */
 import { fileURLToPath } from 'node:url';
 import type { BurnPolicy } from '../core/burn-policy.ts';
@@ -14,7 +18,7 @@ import { DriftFolder } from '../ingest/drift-folder.ts';
 import { Ingestor } from '../ingest/ingest.ts';
 import { DriftReader } from '../engine/drift.ts';
 import type { Alert } from '../core/alerting/alert.ts';
-import { Evaluator } from '../engine/evaluator.ts';
+import { Evaluator, storedAlerts } from '../engine/evaluator.ts';
 import { EvalRunner } from '../engine/evals/runner.ts';
 import { EvalScheduler } from '../engine/evals/scheduler.ts';
 import { LabelQueue } from '../engine/labeling/queue.ts';
@@ -24,21 +28,24 @@ import { qualityDocument } from '../engine/quality.ts';
 import { serviceReport, sloWindowMs } from '../engine/report.ts';
 import { loadBurnPolicies, policyForSpec } from '../spec/burn-policy-file.ts';
 import { formatProblem, loadSpecFiles } from '../spec/load-spec.ts';
-import { openStore } from '../store/open-store.ts';
-import { parseTtl, type ServeConfig } from '../cli/config.ts';
+import type { TimingOptions } from '../store/clickhouse/timing.ts';
+import { openConfiguredStore } from '../store/open-store.ts';
+import { parseTtl, storeConfigOf, type ServeConfig } from '../cli/config.ts';
 import { buildServer } from './app.ts';
 import { Authenticator } from './auth.ts';
 import { generateKey } from './api-keys.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
+import { runsEngine } from './roles.ts';
+import { StoreMaintenance } from './store-maintenance.ts';
 import type { DemoModels, DemoTuning } from '../demo/start-demo.ts';
 
 export const DEMO_SPECS = fileURLToPath(new URL('../../demo/', import.meta.url));
 
 export interface RunningServer {
   readonly url: string;
-  /** Evaluates every service's alerts at `at` now (the loop does so every evalInterval). */
+  /** Evaluates every service's alerts at `at` now (the loop does so every evalInterval). Roles without the engine refuse. */
   evaluate(at: number): Promise<Alert[]>;
-  /** Runs one notification dispatch pass now (the loop does so every notifyInterval). */
+  /** Runs one notification dispatch pass now (the loop does so every notifyInterval). Roles without the engine refuse. */
   dispatch(): Promise<DispatchReport>;
   /** Printed once at start-up in demo mode. */
   readonly adminKey: string | undefined;
@@ -50,6 +57,8 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
   /** Jitter source of notification retries (tests make backoff deterministic). */
   readonly random?: () => number;
+  /** ClickHouse timing (tests shorten the compaction lag so compaction runs within a test). */
+  readonly clickhouseTiming?: TimingOptions;
   /** With `cfg.demo`: smaller models and traffic for tests, and where the live traffic has got to. */
   readonly demo?: {
     readonly tuning?: Partial<DemoTuning>;
@@ -73,7 +82,12 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const policies = await loadBurnPolicies();
   const policyOf = (spec: ServiceSpec): BurnPolicy => policyForSpec(policies, spec);
 
-  const store = await openStore(cfg.data);
+  // Only the single-node server migrates by itself; a scale-out deployment runs `mlslo migrate` once,
+  // before its replicas start, so a schema change is one visible step and never a race between replicas.
+  const store = await openConfiguredStore(storeConfigOf(cfg), {
+    migrate: cfg.role === 'all', ...(opts.clickhouseTiming === undefined ? {} : { clickhouseTiming: opts.clickhouseTiming }),
+  });
+  const engine = runsEngine(cfg.role);
   // The demo runs on a compressed clock that resumes where a previous run on this data left off
   // (src/demo/clock.ts); a test's clock (`opts.now`) replaces it.
   const demoTime = cfg.demo ? await import('../demo/clock.ts') : undefined;
@@ -85,27 +99,35 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   const ingestor = new Ingestor({
     store, specs: () => specMap, now, maxEventAgeMs: parseDuration(cfg.maxEventAge)!, maxQueue: cfg.maxQueue, cohorts, ...metrics.ingestHooks,
   });
-  const driftFolder = new DriftFolder({ store, specs: () => specMap, cohorts, now, rebuildDays: cfg.driftRebuildDays });
+  // One process folds drift histograms (the folder is a single writer): the one that runs the engine.
+  // Baselines may then arrive through another process (an api replica), so it looks them up itself.
+  const driftFolder = engine
+    ? new DriftFolder({ store, specs: () => specMap, cohorts, now, rebuildDays: cfg.driftRebuildDays, pollBaselines: cfg.role !== 'all' || cfg.store !== 'sqlite' })
+    : undefined;
   const drift = new DriftReader(store, driftFolder);
   const auth = new Authenticator(store);
   const evaluator = new Evaluator({
-    store, specs: () => specMap, policyOf, now, log, drift,
+    store, specs: () => specMap, policyOf, now, log, drift, shared: cfg.role === 'evaluator',
     // evalInterval is server time: the demo's compressed clock evaluates as often per server hour as a real server.
     intervalMs: Math.max(1000, parseDuration(cfg.evalInterval)! / (cfg.demo ? cfg.demoSpeed : 1)),
   });
-  // Golden-set runs and replays; runs a crash left `running` are failed before new ones can start.
+  // Golden-set runs and replays: started by the API (on demand) and the evaluator (schedules). Runs a
+  // crash left `running` are failed before new ones can start (docs/deployment.md: across replicas, a
+  // restart may fail another replica's run in flight until that run finishes and records its result).
   const evals = new EvalRunner({ store, specs: () => specMap, now, log, allowPrivateTargets: cfg.allowPrivateTargets, ...(opts.random === undefined ? {} : { random: opts.random }) });
-  await evals.recover();
+  if (cfg.role !== 'ingest') await evals.recover();
   const evalSchedule = new EvalScheduler({ store, specs: () => specMap, runner: evals, now, log });
   // Human labeling (DESIGN §2.8): yesterday's sample once per UTC day, and the labelers' queue.
   const sampler = new SamplerJob({ store, specs: () => specMap, now, log });
   const labeling = { queue: new LabelQueue({ store, specs: () => specMap, now, ingestor }), sampler };
   const app = buildServer({
-    store, auth, ingestor, now, drift, driftFolder, evals, labeling, metrics,
+    store, auth, ingestor, now, drift, evals, labeling, metrics,
+    // Where no folder runs here, the evaluator's folder finds the new baseline on its next catch-up.
+    baselineStored: (service) => driftFolder?.baselineChanged(service),
     ...(cfg.demo ? { demoSpeed: cfg.demoSpeed } : {}),
     specs: () => specMap,
     limits: { maxBytes: cfg.maxBodyBytes, maxItems: cfg.maxItems },
-    alerts: () => evaluator.current(),
+    alerts: engine ? () => evaluator.current() : () => storedAlerts(store),
     report: (spec, windowMs, at, n) => {
       const w = windowMs ?? sloWindowMs(spec, at);
       return serviceReport(store, { spec, policy: policyOf(spec), windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n });
@@ -114,23 +136,15 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
       const w = windowMs ?? sloWindowMs(spec, at);
       return qualityDocument(store, { spec, windowMs: w, windowLabel: windowLabel(spec, windowMs, w), at, now: n, by, ...(attr === undefined ? {} : { attr }) });
     },
-  }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel } });
+  }, { logger: cfg.logLevel === 'silent' ? false : { level: cfg.logLevel }, role: cfg.role });
 
   await app.listen({ port: cfg.port, host: cfg.host });
-  let drifting: Promise<void> = Promise.resolve();
-  const driftTimer = setInterval(() => {
-    drifting = driftFolder.catchUp().catch((e: unknown) => log(`drift histograms: ${(e as Error).message}`));
-  }, parseDuration(cfg.driftInterval));
-  driftTimer.unref();
-  evaluator.start();
-  evalSchedule.start();
-  sampler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   const url = `http://${host}:${port}`;
   const dispatcher = new Dispatcher({
-    store, specs: () => specMap, now, log, baseUrl: url,
+    store, specs: () => specMap, now, log, baseUrl: cfg.publicUrl ?? url,
     allowPrivateTargets: cfg.allowPrivateTargets,
     intervalMs: parseDuration(cfg.notifyInterval)!,
     timeoutMs: parseDuration(cfg.notifyTimeout)!,
@@ -138,7 +152,27 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
     pagerdutyUrl: cfg.pagerdutyUrl,
     ...(opts.random === undefined ? {} : { random: opts.random }),
   });
-  dispatcher.start();
+  // Compaction on ClickHouse (the store's `maintain`); on SQLite nothing runs. Evaluators are few, and
+  // concurrent compactions are safe, so every engine process runs it (docs/clickhouse.md).
+  const maintenance = new StoreMaintenance({
+    store, intervalMs: parseDuration(cfg.compactInterval)!, log, onPass: (result) => metrics.maintenancePass(result),
+  });
+  let drifting: Promise<void> = Promise.resolve();
+  let driftTimer: NodeJS.Timeout | undefined;
+  if (engine) {
+    maintenance.start();
+    driftTimer = setInterval(() => {
+      drifting = driftFolder!.catchUp().catch((e: unknown) => log(`drift histograms: ${(e as Error).message}`));
+    }, parseDuration(cfg.driftInterval));
+    driftTimer.unref();
+    evaluator.start();
+    evalSchedule.start();
+    sampler.start();
+    dispatcher.start();
+  }
+  const withEngine = <T>(run: () => Promise<T>): Promise<T> => (engine
+    ? run()
+    : Promise.reject(new Error(`this server runs role ${cfg.role}, which does not evaluate alerts or send notifications`)));
 
   let adminKey: string | undefined;
   const demoAbort = new AbortController();
@@ -163,8 +197,8 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
   return {
     url,
     adminKey,
-    evaluate: (at) => evaluator.evaluate(at),
-    dispatch: () => dispatcher.runOnce(),
+    evaluate: (at) => withEngine(() => evaluator.evaluate(at)),
+    dispatch: () => withEngine(() => dispatcher.runOnce()),
     async close() {
       demoAbort.abort();
       await demo;
@@ -174,6 +208,7 @@ export async function startServer(cfg: ServeConfig, opts: StartOptions = {}): Pr
       await evals.stop();
       clearInterval(driftTimer);
       await drifting;
+      await maintenance.stop();
       await dispatcher.stop();
       await app.close();
       await store.close();

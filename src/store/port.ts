@@ -452,6 +452,12 @@ export type LeaseOutcome =
 export interface Store {
   readonly kind: string;
   close(): Promise<void>;
+  /**
+   * Housekeeping the adapter needs run periodically, if any (ClickHouse: compaction of delta rows,
+   * docs/clickhouse.md); adapters without any leave it out. `now` is the wall clock (epoch ms), the clock
+   * of the adapter's row versions, not a server's event clock. Safe to run from several processes at once.
+   */
+  maintain?(now: number): Promise<void>;
 
   lookupForIngest(q: IngestLookup): Promise<IngestSnapshot>;
   commitIngest(w: IngestWrite): Promise<void>;

@@ -9,32 +9,22 @@
  * resolves at about the wall clock's now.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { ALERTMANAGER_MISSING, startAlertmanager, type AlertmanagerServer } from '../helpers/alertmanager.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { gpuOomTraffic } from '../helpers/traffic.ts';
-import { freePort, waitFor } from '../helpers/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const BIN = '/usr/bin/prometheus-alertmanager';
-const INSTALL = 'apt-get install -y --no-install-recommends prometheus-alertmanager';
 const MIN = 60_000;
 const ID = 'scorer/burn/errors/page';
 
-const missing = existsSync(BIN) ? false : `${BIN} is not installed; install it with: ${INSTALL}`;
-
-test('an mlslo page reaches a webhook through a real Alertmanager, then resolves', { skip: missing, timeout: 90_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mlslo-am-'));
-  let am: ChildProcess | undefined;
+test('an mlslo page reaches a webhook through a real Alertmanager, then resolves', { skip: ALERTMANAGER_MISSING, timeout: 90_000 }, async () => {
+  let am: AlertmanagerServer | undefined;
   let hook: Receiver | undefined;
-  let stderr = '';
   try {
     hook = await startReceiver();
-    const port = await freePort();
-    writeFileSync(join(dir, 'am.yml'), `
+    am = await startAlertmanager(`
 route:
   receiver: hook
   group_by: ['alert_id']
@@ -47,18 +37,7 @@ receivers:
       - url: ${hook.url}/am
         send_resolved: true
 `);
-    am = spawn(BIN, [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: ['ignore', 'ignore', 'pipe'] });
-    am.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const amUrl = `http://127.0.0.1:${port}`;
-    await waitFor('Alertmanager to be ready', async () => {
-      if (am?.exitCode !== null) throw new Error(`alertmanager exited: ${stderr}`);
-      try {
-        return (await fetch(`${amUrl}/-/ready`)).ok ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    const amUrl = am.url;
 
     const now = Math.floor(Date.now() / MIN) * MIN - 180 * MIN;
     const s = await startTestServer(`
@@ -110,12 +89,7 @@ spec:
       await s.stop();
     }
   } finally {
-    if (am !== undefined && am.exitCode === null) {
-      const exited = new Promise((r) => am!.once('exit', r));
-      am.kill('SIGTERM');
-      await exited;
-    }
+    await am?.stop();
     await hook?.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -5,8 +5,10 @@
  * Built before the ingest writer, whose hooks feed the counters; the scrape-time gauges read the
  * finished server context, so they are installed once it exists (`watch`, called by routes/metrics.ts).
  */
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { STORE_MAINTENANCE_PASSES } from '../../core/metric-names.ts';
 import type { IngestHooks } from '../../ingest/ingest.ts';
+import type { MaintenanceResult } from '../store-maintenance.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { IngestMetrics } from './ingest-metrics.ts';
 import { installScrapeGauges, type GaugeSource } from './scrape-gauges.ts';
@@ -31,6 +33,7 @@ export class ServerMetrics {
   readonly http: HttpMetrics;
   readonly #sli: SliCounters;
   readonly #ingest: IngestMetrics;
+  readonly #maintenance: Counter<'result'>;
   #watching = false;
 
   constructor(private readonly opts: ServerMetricsOptions) {
@@ -39,6 +42,15 @@ export class ServerMetrics {
     this.#sli = new SliCounters(this.registry, opts.services);
     this.#ingest = new IngestMetrics(this.registry);
     this.http = new HttpMetrics(this.registry);
+    this.#maintenance = new Counter({
+      name: STORE_MAINTENANCE_PASSES, help: 'Passes of the store\'s housekeeping (ClickHouse compaction) by result: ok, failed.', labelNames: ['result'], registers: [this.registry],
+    });
+    for (const result of ['ok', 'failed'] as const) this.#maintenance.inc({ result }, 0);
+  }
+
+  /** Counts one pass of the store maintenance loop. */
+  maintenancePass(result: MaintenanceResult): void {
+    this.#maintenance.inc({ result });
   }
 
   /** For the ingest writer's options. */

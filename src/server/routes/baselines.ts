@@ -84,7 +84,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const parsed = parser.end();
     const model = req.query.model ?? '';
     const id = await ctx.store.saveBaseline({ service: name, model, createdAt: ctx.now(), rows: parsed.rows, features: parsed.features, values: parsed.values });
-    ctx.driftFolder.baselineChanged(name);
+    ctx.baselineStored(name);
     return reply.status(201).send(wire<BaselineUploadResponse>()({
       id, service: name, model: model === '' ? null : model, rows: parsed.rows, features: parsed.features,
       rejected: parsed.rejected, rejectedCount: parsed.rejectedCount,
@@ -115,7 +115,7 @@ export function baselineRoutes(app: FastifyInstance, ctx: ServerContext): void {
       throw new MlsloError('MLSLO_ERR_BASELINE_INVALID', `no stored request of ${name}${model === undefined ? '' : ` model ${model}`} in [${req.query.from}, ${req.query.to})`);
     }
     const id = await ctx.store.saveBaseline({ service: name, model: model ?? '', createdAt: ctx.now(), rows: sample.rows, features: sample.features, values: sample.values });
-    ctx.driftFolder.baselineChanged(name);
+    ctx.baselineStored(name);
     return reply.status(201).send(wire<WindowBaselineResponse>()({
       id, service: name, model: model ?? null, window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
       requests: sample.requests, rows: sample.rows, features: sample.features, rejected: sample.rejected, rejectedCount: sample.rejectedCount,

@@ -623,6 +623,25 @@ export class SqliteStore implements Store {
   }
 }
 
+/**
+ * `mlslo migrate` on SQLite: applies the migrations the file at `path` lacks (creating it when missing)
+ * and returns their versions. Each runs in its own transaction (migrations.ts), so a server running on the
+ * file meanwhile is safe.
+ */
+export function migrateSqliteFile(path: string): number[] {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL'); // what every store connection sets: a reader of the new file never blocks its writer
+    return migrate(db);
+  } catch (e) {
+    throw mapStoreError(e, `migrating ${path}`);
+  } finally {
+    db?.close();
+  }
+}
+
 /** Opens (creating if needed) and migrates the database at `opts.path`. Synchronous. */
 export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   const readonly = opts.readonly === true;
